@@ -1,0 +1,31 @@
+/**
+ * Email addresses are kept as typed (trimmed, NFC) for display and mailing, and compared through their
+ * normalised form: the whole address lower-cased. Providers treat the local part case-insensitively in
+ * practice, and two accounts differing only in case would be an impersonation risk.
+ */
+
+export const maxEmailLength = 254;
+
+// Deliberately permissive on the local part (RFC 5322 allows much), strict on structure: one @, a
+// dotted domain, no spaces. The mailed activation link is the real proof of the address.
+const emailShape = /^[^\s@]{1,64}@[^\s@.]+(\.[^\s@.]+)+$/u;
+
+export function tidyEmail(raw: string): string {
+  return raw.trim().normalize('NFC');
+}
+
+export function normaliseEmail(raw: string): string {
+  return tidyEmail(raw).toLowerCase();
+}
+
+export function isValidEmail(raw: string): boolean {
+  const email = tidyEmail(raw);
+  return email.length <= maxEmailLength && emailShape.test(email);
+}
+
+/** "jane@example.net" -> "j•••@example.net": enough to recognise, not enough to harvest. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return '•••';
+  return `${email.slice(0, 1)}•••${email.slice(at)}`;
+}

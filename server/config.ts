@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { parseDuration } from './support/duration';
+
+/**
+ * Configuration comes from the environment only (API.md "Configuration"). Every bad value is reported
+ * at once, one line each, before anything starts.
+ */
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration like 48h, 7d, 30m or 10s` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const httpUrl = () =>
+  z
+    .string()
+    .refine((text) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol), {
+      message: 'must be an http:// or https:// URL',
+    })
+    .transform((text) => text.replace(/\/+$/, ''));
+
+const envSchema = z.object({
+  PORT: z.coerce
+    .number({ message: 'must be a port number' })
+    .int('must be a port number')
+    .min(0, 'must be a port number')
+    .max(65535, 'must be a port number')
+    .default(4300),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: httpUrl().optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .refine((text) => /^(postgres(ql)?:\/\/|sqlite:|file:)/.test(text) || !text.includes('://'), {
+      message: 'must be postgres://…, sqlite:<path> or a file path',
+    })
+    .optional(),
+  MAIL_URL: z
+    .string()
+    .refine((text) => /^smtps?:\/\//.test(text) && URL.canParse(text), {
+      message: 'must be an smtp:// or smtps:// URL',
+    })
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('WEM Account <no-reply@wem.local>'),
+  SMS_PROVIDER: z.enum(['outbox']).default('outbox'),
+  ACTIVATION_LINK_TTL: duration('48h'),
+  TRUSTED_DEVICE_TTL: duration('7d'),
+  SESSION_TTL: duration('12h'),
+  SESSION_IDLE_TTL: duration('1h'),
+  SECRET_KEY: z
+    .string()
+    .refine((text) => Buffer.from(text, 'base64').length >= 32, {
+      message: 'must be at least 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)',
+    })
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  mailUrl: string | undefined;
+  mailFrom: string;
+  smsProvider: 'outbox';
+  activationLinkTtlMs: number;
+  trustedDeviceTtlMs: number;
+  sessionTtlMs: number;
+  sessionIdleTtlMs: number;
+  secretKey: string | undefined;
+  logLevel: string;
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable means "not set": shells and .env files produce them by accident.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? 'environment');
+        return `${name}: ${issue.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL ?? `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    mailUrl: e.MAIL_URL,
+    mailFrom: e.MAIL_FROM,
+    smsProvider: e.SMS_PROVIDER,
+    activationLinkTtlMs: e.ACTIVATION_LINK_TTL,
+    trustedDeviceTtlMs: e.TRUSTED_DEVICE_TTL,
+    sessionTtlMs: e.SESSION_TTL,
+    sessionIdleTtlMs: e.SESSION_IDLE_TTL,
+    secretKey: e.SECRET_KEY,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY,
+  };
+}

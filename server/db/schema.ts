@@ -1,0 +1,99 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Row types of every table. Times are integers (milliseconds since the epoch, UTC) in both dialects, so
+ * comparisons are plain arithmetic and no driver reinterprets time zones. "Flags" are nullable times
+ * (activated_at, used_at, revoked_at): they say when, not only whether.
+ */
+
+export interface AccountTable {
+  id: string;
+  email: string;
+  email_normalized: string;
+  first_name: string;
+  last_name: string;
+  company: string | null;
+  locale: string;
+  password_hash: string;
+  created_at: number;
+  activated_at: number | null;
+  updated_at: number;
+}
+
+export interface AccountRoleTable {
+  account_id: string;
+  role: string;
+  granted_at: number;
+}
+
+export interface ActivationLinkTable {
+  id: string;
+  account_id: string;
+  secret_hash: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  superseded_at: number | null;
+}
+
+export interface SessionTable {
+  id: string;
+  account_id: string;
+  secret_hash: string;
+  scope: string;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+  privileged_until: number | null;
+  revoked_at: number | null;
+  trusted_device_id: string | null;
+}
+
+export interface PasswordGuardTable {
+  key: string;
+  attempts: number;
+  next_allowed_at: number;
+  hour_start: number;
+  hour_count: number;
+}
+
+export interface RateLimitTable {
+  key: string;
+  window_start: number;
+  count: number;
+}
+
+export interface OutboxTable {
+  id: string;
+  channel: string;
+  template: string;
+  /** Encrypted with the server key: mails carry links and codes. Cleared once delivered. */
+  payload: string | null;
+  created_at: number;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  claimed_until: number | null;
+  sent_at: number | null;
+  last_error: string | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  account_id: string | null;
+  actor: string;
+  action: string;
+  detail: string;
+  ip: string | null;
+}
+
+export interface Database {
+  accounts: AccountTable;
+  account_roles: AccountRoleTable;
+  activation_links: ActivationLinkTable;
+  sessions: SessionTable;
+  password_guards: PasswordGuardTable;
+  rate_limits: RateLimitTable;
+  outbox: OutboxTable;
+  audit_log: AuditLogTable;
+}

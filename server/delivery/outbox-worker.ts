@@ -1,0 +1,173 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Logger } from 'pino';
+import type { Dialect } from '../db/connect';
+import type { Database, OutboxTable } from '../db/schema';
+import type { Clock } from '../support/clock';
+import type { Outbox } from './outbox';
+import type { MailTransport } from './transports';
+
+export interface OutboxWorkerOptions {
+  from: string;
+  pollMs?: number;
+  batchSize?: number;
+  /** How long a claimed message is ours before another instance may take it over (crash safety). */
+  leaseMs?: number;
+}
+
+/** 5 s, 10 s, 20 s … capped at 15 minutes: SMTP outages of hours lose nothing and do not hammer. */
+export function retryDelay(attempts: number): number {
+  return Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 15 * 60_000);
+}
+
+/**
+ * Delivers queued mail. Each instance claims a batch with a lease (FOR UPDATE SKIP LOCKED on PostgreSQL,
+ * the single writer lock on SQLite), sends, and marks each message sent, clearing its payload. A crash
+ * between send and mark means the lease runs out and the message is sent again: at-least-once, with a
+ * stable Message-ID so receivers can drop the duplicate.
+ */
+export class OutboxWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = true;
+  private readonly pollMs: number;
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+    private readonly outbox: Outbox,
+    private readonly transport: MailTransport,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly options: OutboxWorkerOptions,
+  ) {
+    this.pollMs = options.pollMs ?? 2_000;
+    this.batchSize = options.batchSize ?? 20;
+    this.leaseMs = options.leaseMs ?? 60_000;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Deliver now (called after a commit that queued mail). Coalesces with a run in progress. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    this.transport.close?.();
+  }
+
+  /** Deliver everything that is due, then return how many were sent. Tests and shutdown use it. */
+  async drain(): Promise<number> {
+    let sent = 0;
+    for (;;) {
+      const batch = await this.runOnce();
+      sent += batch.sent;
+      if (batch.claimed === 0) return sent;
+    }
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.tick().finally(() => {
+        this.running = undefined;
+        if (this.stopped) return;
+        this.schedule(this.again ? 0 : this.pollMs);
+        this.again = false;
+      });
+    }, ms);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      let batch;
+      do {
+        batch = await this.runOnce();
+      } while (batch.claimed === this.batchSize && !this.stopped);
+    } catch (error) {
+      this.log.warn({ err: error }, 'outbox run failed; will retry');
+    }
+  }
+
+  async runOnce(): Promise<{ claimed: number; sent: number }> {
+    const rows = await this.claim();
+    let sent = 0;
+    for (const row of rows) {
+      if (await this.deliver(row)) sent++;
+    }
+    return { claimed: rows.length, sent };
+  }
+
+  private async claim(): Promise<Selectable<OutboxTable>[]> {
+    const now = this.clock.now();
+    const due = this.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('sent_at', 'is', null)
+      .where('next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+      .orderBy('next_attempt_at')
+      .limit(this.batchSize);
+    const dueIds = this.dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
+    return this.db
+      .updateTable('outbox')
+      .set({ claimed_until: now + this.leaseMs })
+      .where('id', 'in', dueIds)
+      .returningAll()
+      .execute();
+  }
+
+  private async deliver(row: Selectable<OutboxTable>): Promise<boolean> {
+    if (!row.payload) return false;
+    try {
+      const mail = this.outbox.open(row.payload);
+      await this.transport.send({ id: row.id, from: this.options.from, ...mail });
+      await this.db
+        .updateTable('outbox')
+        .set({
+          sent_at: this.clock.now(),
+          payload: null,
+          claimed_until: null,
+          last_error: null,
+          attempts: sql`attempts + 1`,
+        })
+        .where('id', '=', row.id)
+        .execute();
+      this.log.info(
+        { outboxId: row.id, template: row.template, transport: this.transport.kind },
+        'mail delivered',
+      );
+      return true;
+    } catch (error) {
+      const attempts = row.attempts + 1;
+      const reason = error instanceof Error ? error.message.slice(0, 500) : 'unknown error';
+      await this.db
+        .updateTable('outbox')
+        .set({
+          attempts,
+          next_attempt_at: this.clock.now() + retryDelay(attempts),
+          claimed_until: null,
+          last_error: reason,
+        })
+        .where('id', '=', row.id)
+        .execute();
+      this.log.warn(
+        { outboxId: row.id, template: row.template, attempts, reason },
+        'mail delivery failed; will retry',
+      );
+      return false;
+    }
+  }
+}

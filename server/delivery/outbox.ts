@@ -1,0 +1,62 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Locale } from '../../common/contract/fields';
+import type { Database } from '../db/schema';
+import type { Clock } from '../support/clock';
+import { newId, type Random } from '../support/random';
+import type { SecretBox } from '../support/secret-key';
+import { renderMail, type MailTemplate, type MailVariables } from './mail-templates';
+
+export interface QueuedMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/**
+ * The transactional outbox: a mail is a row written in the same transaction as the change it reports,
+ * so a committed signup always has its mail and a rolled-back one never does. The worker delivers it
+ * later. The payload is sealed with the server key because mails carry links and codes.
+ */
+export class Outbox {
+  constructor(
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly box: SecretBox,
+    private readonly onQueued: () => void = () => {},
+  ) {}
+
+  async queueMail<T extends MailTemplate>(
+    trx: Transaction<Database> | Kysely<Database>,
+    message: { to: string; locale: Locale; template: T; variables: MailVariables[T] },
+  ): Promise<string> {
+    const rendered = renderMail(message.template, message.locale, message.variables);
+    const payload: QueuedMail = { to: message.to, ...rendered };
+    const id = newId(this.random);
+    const now = this.clock.now();
+    await trx
+      .insertInto('outbox')
+      .values({
+        id,
+        channel: 'mail',
+        template: message.template,
+        payload: this.box.seal(JSON.stringify(payload)),
+        created_at: now,
+        next_attempt_at: now,
+        claimed_until: null,
+        sent_at: null,
+        last_error: null,
+      })
+      .execute();
+    return id;
+  }
+
+  /** Call after the transaction that queued mail has committed, to deliver without waiting for a poll. */
+  kick(): void {
+    this.onQueued();
+  }
+
+  open(sealed: string): QueuedMail {
+    return JSON.parse(this.box.open(sealed)) as QueuedMail;
+  }
+}

@@ -1,0 +1,37 @@
+import type { FastifyRequest } from 'fastify';
+import type { LoggerOptions } from 'pino';
+
+/**
+ * Logs never carry a password, token, code or secret (STYLE.md 8). Bodies are not logged at all; what
+ * could still leak (headers, query strings such as ?token=) is redacted here, in one place.
+ */
+export const secretQueryParameters = /([?&](?:token|code|deviceToken|secret)=)[^&#]*/gi;
+
+export function redactUrl(url: string): string {
+  return url.replace(secretQueryParameters, '$1[redacted]');
+}
+
+export function loggerOptions(level: string): LoggerOptions {
+  return {
+    level,
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        '*.password',
+        '*.token',
+        '*.deviceToken',
+        '*.code',
+        '*.secret',
+      ],
+      censor: '[redacted]',
+    },
+    serializers: {
+      req: (request: FastifyRequest) => ({
+        method: request.method,
+        url: redactUrl(request.url),
+        remoteAddress: request.ip,
+      }),
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { SessionScope, SessionView } from '../../common/contract/http';
+import type { Database, SessionTable } from '../db/schema';
+import type { ServerContext } from '../context';
+import { iso } from '../support/clock';
+import { issueToken, parseToken, secretMatches } from '../support/secret-token';
+
+/** A checked session, as handlers see it: never the hash, never the token. */
+export interface Session {
+  id: string;
+  accountId: string;
+  scope: SessionScope;
+  expiresAt: number;
+  privilegedUntil: number | null;
+  trustedDeviceId: string | null;
+}
+
+export interface NewSession {
+  scope: SessionScope;
+  /** Set when the session was created by a factor verification: it may change factors for a while. */
+  privilegedUntil?: number | null;
+  trustedDeviceId?: string | null;
+}
+
+// Refreshing last_seen_at on every request would turn every read into a write.
+const touchEveryMs = 60_000;
+
+/**
+ * Sessions per the Lucia guide: a random split token, SHA-256 of the secret stored, constant-time
+ * comparison, an absolute lifetime (SESSION_TTL) and an idle timeout (SESSION_IDLE_TTL).
+ */
+export class Sessions {
+  constructor(private readonly ctx: Pick<ServerContext, 'db' | 'clock' | 'random' | 'config'>) {}
+
+  async create(
+    db: Kysely<Database> | Transaction<Database>,
+    accountId: string,
+    options: NewSession,
+  ): Promise<SessionView> {
+    const now = this.ctx.clock.now();
+    const issued = issueToken(this.ctx.random);
+    const expiresAt = now + this.ctx.config.sessionTtlMs;
+    await db
+      .insertInto('sessions')
+      .values({
+        id: issued.id,
+        account_id: accountId,
+        secret_hash: issued.secretHash,
+        scope: options.scope,
+        created_at: now,
+        expires_at: expiresAt,
+        last_seen_at: now,
+        privileged_until: options.privilegedUntil ?? null,
+        revoked_at: null,
+        trusted_device_id: options.trustedDeviceId ?? null,
+      })
+      .execute();
+    return { token: issued.token, expiresAt: iso(expiresAt), scope: options.scope };
+  }
+
+  /** The live session behind a bearer token, or undefined for anything forged, expired, idle or revoked. */
+  async authenticate(token: string): Promise<Session | undefined> {
+    const parsed = parseToken(token);
+    if (!parsed) return undefined;
+    const row = await this.ctx.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('id', '=', parsed.id)
+      .executeTakeFirst();
+    if (!row || !secretMatches(parsed.secret, row.secret_hash)) return undefined;
+    const now = this.ctx.clock.now();
+    if (!this.isLive(row, now)) return undefined;
+    if (now - row.last_seen_at >= touchEveryMs) {
+      await this.ctx.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', row.id).execute();
+    }
+    return {
+      id: row.id,
+      accountId: row.account_id,
+      scope: row.scope === 'full' ? 'full' : 'enrollment',
+      expiresAt: row.expires_at,
+      privilegedUntil: row.privileged_until,
+      trustedDeviceId: row.trusted_device_id,
+    };
+  }
+
+  isLive(row: Pick<SessionTable, 'revoked_at' | 'expires_at' | 'last_seen_at'>, now: number): boolean {
+    return (
+      row.revoked_at === null &&
+      now < row.expires_at &&
+      now < row.last_seen_at + this.ctx.config.sessionIdleTtlMs
+    );
+  }
+
+  async revoke(db: Kysely<Database> | Transaction<Database>, sessionId: string): Promise<void> {
+    await db
+      .updateTable('sessions')
+      .set({ revoked_at: this.ctx.clock.now() })
+      .where('id', '=', sessionId)
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
+
+  /** Ends every session of an account (password change, MFA reset), optionally sparing the caller's. */
+  async revokeAll(
+    db: Kysely<Database> | Transaction<Database>,
+    accountId: string,
+    except?: string,
+  ): Promise<void> {
+    let query = db
+      .updateTable('sessions')
+      .set({ revoked_at: this.ctx.clock.now() })
+      .where('account_id', '=', accountId)
+      .where('revoked_at', 'is', null);
+    if (except) query = query.where('id', '!=', except);
+    await query.execute();
+  }
+}

@@ -1,0 +1,59 @@
+import { buildApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { openDatabase } from './db/connect';
+import { migrateToLatest } from './db/migrate';
+import path from 'node:path';
+
+/**
+ * `npm run server`: the account API alone, configured from the environment (API.md). Stops gracefully
+ * on SIGINT/SIGTERM: no new requests, in-flight ones finish, queued mail stays queued for next time.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+
+  const database = openDatabase(config.databaseUrl, config.dataDir);
+  const applied = await migrateToLatest(database.db);
+  const api = await buildApp({ config, database, startWorker: true });
+  const log = api.context.log;
+  if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
+
+  await api.app.listen({ port: config.port, host: config.host });
+  log.info(
+    {
+      url: config.publicUrl,
+      database: `${database.dialect} ${database.description}`,
+      mail: config.mailUrl ? 'smtp' : path.resolve(config.dataDir, 'outbox', 'mail'),
+    },
+    'WEM Account API ready',
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await api.close();
+    await database.db.destroy();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `WEM Account API failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});
