@@ -22,7 +22,7 @@ import { Outbox } from './delivery/outbox';
 import { OutboxWorker } from './delivery/outbox-worker';
 import { fileMailTransport, smtpTransport, type MailTransport } from './delivery/transports';
 import { activationPage } from './http/activation-page';
-import { installErrorHandling } from './http/error-handler';
+import { answerFrameworkError, installErrorHandling } from './http/error-handler';
 import { loggerOptions } from './http/logging';
 import { RateLimiter } from './http/rate-limiter';
 import type { ApiInstance } from './http/route-types';
@@ -32,7 +32,22 @@ import { loginRoutes } from './login/routes';
 import { Sessions } from './login/sessions';
 import { systemClock, type Clock } from './support/clock';
 import { cryptoRandom, type Random } from './support/random';
-import { loadOrCreateSecretKey, SecretBox } from './support/secret-key';
+import { deriveKey, loadOrCreateSecretKey, SecretBox } from './support/secret-key';
+import { fileSmsProvider, twilioDefaultBaseUrl, twilioSmsProvider, type SmsProvider } from './delivery/sms';
+import { Challenges } from './mfa/challenges';
+import { EmailFactor, SmsFactor } from './mfa/code-factors';
+import { FactorManagement } from './mfa/factor-management';
+import type { FactorStrategy } from './mfa/factor-strategy';
+import { MfaFlows } from './mfa/flows';
+import { OneTimeCodes } from './mfa/one-time-codes';
+import { RecoveryCodesFactor } from './mfa/recovery-codes';
+import { mfaRoutes } from './mfa/routes';
+import { StepUp } from './mfa/step-up';
+import { TotpFactor } from './mfa/totp-factor';
+import { TrustedDevices } from './mfa/trusted-devices';
+import { MfaLogin } from './login/mfa-login';
+import { adminRoutes } from './admin/routes';
+import { MfaResets } from './admin/mfa-resets';
 import path from 'node:path';
 
 export interface AppOptions {
@@ -43,10 +58,51 @@ export interface AppOptions {
   hasher?: PasswordHasher;
   /** Defaults to SMTP when MAIL_URL is set, else the outbox folder in DATA_DIR. */
   mailTransport?: MailTransport;
+  /** Defaults to SMS_PROVIDER: Twilio's API, or the outbox folder in DATA_DIR. */
+  smsProvider?: SmsProvider;
   logger?: Logger;
   /** Start delivering mail in the background (the server does; tests usually drain by hand). */
   startWorker?: boolean;
   workerPollMs?: number;
+}
+
+function smsProviderFor(config: Config, log: Logger): SmsProvider {
+  const sms = config.sms;
+  if (sms.provider === 'twilio') {
+    return twilioSmsProvider({
+      baseUrl: sms.baseUrl ?? twilioDefaultBaseUrl,
+      accountSid: sms.accountSid,
+      authToken: sms.authToken,
+      from: sms.from,
+    });
+  }
+  return fileSmsProvider(path.join(config.dataDir, 'outbox'), log);
+}
+
+/** The second-factor services, each factor type one strategy behind one interface. */
+function composeMfa(context: ServerContext, masterKey: Buffer, sessions: Sessions) {
+  const seeds = new SecretBox(masterKey, 'totp', context.random);
+  const codes = new OneTimeCodes(context, deriveKey(masterKey, 'one-time-codes'));
+  const recovery = new RecoveryCodesFactor(context, deriveKey(masterKey, 'recovery-codes'));
+  const strategies = new Map<string, FactorStrategy>(
+    [
+      new EmailFactor(context, codes),
+      new SmsFactor(context, codes),
+      new TotpFactor(context, seeds),
+      recovery,
+    ].map((s) => [s.type, s]),
+  );
+  const flows = new MfaFlows(context);
+  const challenges = new Challenges(context, flows, strategies);
+  const devices = new TrustedDevices(context);
+  return {
+    flows,
+    devices,
+    sessions,
+    factors: new FactorManagement(context, flows, challenges, recovery, sessions, devices, seeds),
+    stepUp: new StepUp(context, flows, challenges),
+    login: new MfaLogin(context, flows, challenges, sessions, devices),
+  };
 }
 
 export interface AccountApi {
@@ -96,6 +152,7 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
     {
       from: config.mailFrom,
       pollMs: options.workerPollMs,
+      sms: options.smsProvider ?? smsProviderFor(config, log),
     },
   );
 
@@ -105,13 +162,15 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
     trustProxy: config.trustProxy,
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
+    frameworkErrors: answerFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();
+  // JSON in and out (API.md): a text/plain body is a 415, not a string the schema then refuses.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('session', null);
   installErrorHandling(app);
 
-  await app.register(formBody, { bodyLimit: 4096 });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -129,6 +188,7 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
 
   const sessions = new Sessions(context);
   const activation = new ActivationService(context);
+  const mfa = composeMfa(context, masterKey, sessions);
   app.get(
     '/healthz',
     { schema: { tags: ['operations'], summary: 'Liveness', response: { 200: healthResponse } } },
@@ -139,10 +199,18 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
   loginRoutes(
     app,
     context,
-    new LoginService(context, new PasswordGuard(database.db, clock), sessions),
+    new LoginService(context, new PasswordGuard(database.db, clock), sessions, mfa.flows, mfa.devices),
     sessions,
+    mfa.devices,
   );
-  activationPage(app, activation);
+  mfaRoutes(app, context, mfa);
+  adminRoutes(app, context, sessions, new MfaResets(context));
+  // Only the activation pages take browser form posts; the /v1 API stays JSON-only, so a cross-site
+  // HTML form cannot drive it.
+  await app.register(async (pages: ApiInstance) => {
+    await pages.register(formBody, { bodyLimit: 4096 });
+    activationPage(pages, activation);
+  });
 
   await app.ready();
   if (options.startWorker) worker.start();

@@ -28,11 +28,13 @@ const httpUrl = () =>
     .transform((text) => text.replace(/\/+$/, ''));
 
 const envSchema = z.object({
-  PORT: z.coerce
-    .number({ message: 'must be a port number' })
-    .int('must be a port number')
-    .min(0, 'must be a port number')
-    .max(65535, 'must be a port number')
+  // Digits only: Number() would read " " as 0, "0x10" as 16 and "1e3" as 1000 without a word.
+  PORT: z
+    .string()
+    .refine((text) => /^\d{1,5}$/.test(text) && Number(text) <= 65535, {
+      message: 'must be a port number (0-65535)',
+    })
+    .transform(Number)
     .default(4300),
   HOST: z.string().min(1).default('127.0.0.1'),
   PUBLIC_URL: httpUrl().optional(),
@@ -50,7 +52,14 @@ const envSchema = z.object({
     })
     .optional(),
   MAIL_FROM: z.string().min(3).default('WEM Account <no-reply@wem.local>'),
-  SMS_PROVIDER: z.enum(['outbox']).default('outbox'),
+  SMS_PROVIDER: z.enum(['outbox', 'twilio'], { message: 'must be outbox or twilio' }).default('outbox'),
+  SMS_API_URL: httpUrl().optional(),
+  SMS_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio account SID (AC + 32 hex digits)')
+    .optional(),
+  SMS_AUTH_TOKEN: z.string().min(8, 'is too short').optional(),
+  SMS_FROM: z.string().min(3, 'must be a sender number (E.164) or id').optional(),
   ACTIVATION_LINK_TTL: duration('48h'),
   TRUSTED_DEVICE_TTL: duration('7d'),
   SESSION_TTL: duration('12h'),
@@ -76,7 +85,15 @@ export interface Config {
   databaseUrl: string | undefined;
   mailUrl: string | undefined;
   mailFrom: string;
-  smsProvider: 'outbox';
+  sms:
+    | { provider: 'outbox' }
+    | {
+        provider: 'twilio';
+        baseUrl: string | undefined;
+        accountSid: string;
+        authToken: string;
+        from: string;
+      };
   activationLinkTtlMs: number;
   trustedDeviceTtlMs: number;
   sessionTtlMs: number;
@@ -106,6 +123,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const e = parsed.data;
+  if (e.SMS_PROVIDER === 'twilio') {
+    const missing = (['SMS_ACCOUNT_SID', 'SMS_AUTH_TOKEN', 'SMS_FROM'] as const).filter((name) => !e[name]);
+    if (missing.length > 0)
+      throw new ConfigError(missing.map((name) => `${name}: is required when SMS_PROVIDER=twilio`));
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -114,7 +136,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: e.DATABASE_URL,
     mailUrl: e.MAIL_URL,
     mailFrom: e.MAIL_FROM,
-    smsProvider: e.SMS_PROVIDER,
+    sms:
+      e.SMS_PROVIDER === 'twilio'
+        ? {
+            provider: 'twilio',
+            baseUrl: e.SMS_API_URL,
+            accountSid: e.SMS_ACCOUNT_SID ?? '',
+            authToken: e.SMS_AUTH_TOKEN ?? '',
+            from: e.SMS_FROM ?? '',
+          }
+        : { provider: 'outbox' },
     activationLinkTtlMs: e.ACTIVATION_LINK_TTL,
     trustedDeviceTtlMs: e.TRUSTED_DEVICE_TTL,
     sessionTtlMs: e.SESSION_TTL,

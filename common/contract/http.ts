@@ -52,7 +52,13 @@ export type SignupRequest = z.input<typeof signupRequest>;
 
 export const activationSentResponse = z.object({ status: z.literal('activation_sent') });
 
-export const activationRequest = z.object({ token: tokenField }).meta({ id: 'ActivationRequest' });
+/**
+ * Any string is a well-formed request here: a token that is not one of ours is the contract's
+ * `activation_invalid` (API.md), which the service decides, not a `validation_failed`.
+ */
+export const activationRequest = z
+  .object({ token: z.string().min(1, { error: 'required' }).max(200, { error: 'too_long' }) })
+  .meta({ id: 'ActivationRequest' });
 export const activatedResponse = z.object({ status: z.literal('activated') });
 
 export const activationResendRequest = z
@@ -123,3 +129,140 @@ export const meResponse = z
   })
   .meta({ id: 'Me' });
 export type MeResponse = z.infer<typeof meResponse>;
+
+// --- Second factors (MFA) ---------------------------------------------------------------------
+
+const codeField = z
+  .string()
+  .trim()
+  .min(1, { error: 'required' })
+  .max(40, { error: 'too_long' })
+  .refine((value) => /^[\p{L}\p{N}\s-]+$/u.test(value), { error: 'invalid' });
+const idField = z
+  .string()
+  .min(1, { error: 'required' })
+  .max(64, { error: 'too_long' })
+  .regex(/^[A-Za-z0-9_-]+$/, { error: 'invalid' });
+
+export const challengeRequest = z.object({ factorId: idField }).meta({ id: 'ChallengeRequest' });
+export const challengeResponse = z
+  .object({
+    factorId: z.string(),
+    type: factorType,
+    sentTo: z.string().optional(),
+    expiresAt: isoTime,
+    resendAfter: isoTime.optional(),
+  })
+  .meta({ id: 'Challenge' });
+export type ChallengeResponse = z.infer<typeof challengeResponse>;
+
+export const trustedDeviceIssued = z.object({ id: z.string(), token: z.string(), expiresAt: isoTime });
+
+export const loginVerifyRequest = z
+  .object({
+    factorId: idField,
+    code: codeField,
+    trustDevice: z.boolean().optional(),
+    deviceName: cleanText(100).optional(),
+  })
+  .meta({ id: 'LoginVerifyRequest' });
+export const loginVerifyResponse = z
+  .object({
+    state: z.literal('authenticated'),
+    session: sessionView,
+    trustedDevice: trustedDeviceIssued.optional(),
+  })
+  .meta({ id: 'LoginVerified' });
+export type LoginVerifyResponse = z.infer<typeof loginVerifyResponse>;
+
+export const mfaResetRequestBody = z
+  .object({ reason: requiredText(2000).pipe(z.string().min(10, { error: 'too_short' })) })
+  .meta({ id: 'MfaResetRequestBody' });
+export const mfaResetRequested = z.object({ requestId: z.string(), status: z.literal('pending') });
+
+export const stepUpVerifyRequest = z
+  .object({ factorId: idField, code: codeField })
+  .meta({ id: 'StepUpVerifyRequest' });
+export const stepUpVerified = z.object({ privilegedUntil: isoTime });
+
+export const addFactorRequest = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('totp'), label: cleanText(60).optional() }),
+    z.object({ type: z.literal('email'), email: z.string().max(400) }),
+    z.object({ type: z.literal('sms'), phone: z.string().max(40) }),
+    z.object({ type: z.literal('recovery_codes') }),
+  ])
+  .meta({ id: 'AddFactorRequest' });
+export type AddFactorRequest = z.infer<typeof addFactorRequest>;
+
+export const factorView = z.object({
+  id: z.string(),
+  type: factorType,
+  label: z.string(),
+  status: factorStatus,
+});
+export const addFactorResponse = z
+  .object({
+    factor: factorView,
+    secret: z.string().optional(),
+    otpauthUri: z.string().optional(),
+    sentTo: z.string().optional(),
+    expiresAt: isoTime.optional(),
+    resendAfter: isoTime.optional(),
+    codes: z.array(z.string()).optional(),
+  })
+  .meta({ id: 'AddFactorResponse' });
+export type AddFactorResponse = z.infer<typeof addFactorResponse>;
+
+export const verifyFactorRequest = z.object({ code: codeField }).meta({ id: 'VerifyFactorRequest' });
+export const verifyFactorResponse = z.object({ factor: factorView, session: sessionView.optional() });
+export const resendResponse = z.object({ sentTo: z.string(), expiresAt: isoTime, resendAfter: isoTime });
+
+export const deviceView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    createdAt: isoTime,
+    lastUsedAt: isoTime.nullable(),
+    expiresAt: isoTime,
+    current: z.boolean(),
+  })
+  .meta({ id: 'TrustedDevice' });
+export const devicesResponse = z.array(deviceView);
+
+// --- Support -----------------------------------------------------------------------------------
+
+export const resetRequestStatus = z.enum(['pending', 'approved', 'denied']);
+export const resetRequestView = z
+  .object({
+    id: z.string(),
+    accountId: z.string(),
+    email: z.string(),
+    firstName: z.string(),
+    lastName: z.string(),
+    reason: z.string(),
+    status: resetRequestStatus,
+    createdAt: isoTime,
+    decidedAt: isoTime.nullable(),
+    decidedBy: z.string().nullable(),
+    note: z.string().nullable(),
+  })
+  .meta({ id: 'MfaResetRequest' });
+export const resetRequestList = z.array(resetRequestView);
+export const resetRequestQuery = z.object({ status: resetRequestStatus.optional() });
+export const decisionRequest = z.object({ note: requiredText(2000) }).meta({ id: 'DecisionRequest' });
+
+export const auditEntryView = z.object({
+  id: z.string(),
+  at: isoTime,
+  accountId: z.string().nullable(),
+  actor: z.string(),
+  action: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+  ip: z.string().nullable(),
+});
+export const auditQuery = z.object({
+  accountId: idField.optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+export const auditList = z.array(auditEntryView);

@@ -27,5 +27,7 @@ export function isValidEmail(raw: string): boolean {
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@');
   if (at < 1) return '•••';
-  return `${email.slice(0, 1)}•••${email.slice(at)}`;
+  // The first code point, not UTF-16 unit: half an emoji is a lone surrogate that breaks JSON and mail.
+  const first = String.fromCodePoint(email.codePointAt(0) ?? 0x2022);
+  return `${first}•••${email.slice(at)}`;
 }

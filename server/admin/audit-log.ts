@@ -11,7 +11,19 @@ export type AuditAction =
   | 'login.password_failed'
   | 'login.password_refused_locked'
   | 'login.succeeded'
-  | 'session.revoked';
+  | 'session.revoked'
+  | 'mfa.factor_started'
+  | 'mfa.factor_added'
+  | 'mfa.factor_removed'
+  | 'mfa.recovery_codes_created'
+  | 'mfa.step_up'
+  | 'mfa.device_trusted'
+  | 'mfa.device_revoked'
+  | 'mfa.reset_requested'
+  | 'mfa.reset_approved'
+  | 'mfa.reset_denied'
+  | 'role.granted'
+  | 'role.revoked';
 
 export interface AuditEntry {
   accountId: string | null;

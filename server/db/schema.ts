@@ -74,6 +74,7 @@ export interface OutboxTable {
   next_attempt_at: number;
   claimed_until: number | null;
   sent_at: number | null;
+  failed_at: number | null;
   last_error: string | null;
 }
 
@@ -87,6 +88,75 @@ export interface AuditLogTable {
   ip: string | null;
 }
 
+export interface MfaFactorTable {
+  id: string;
+  account_id: string;
+  type: string;
+  label: string;
+  target: string | null;
+  secret: string | null;
+  status: string;
+  created_at: number;
+  activated_at: number | null;
+  last_used_at: number | null;
+  last_totp_step: number | null;
+  failures: Generated<number>;
+}
+
+export interface RecoveryCodeTable {
+  id: string;
+  factor_id: string;
+  code_hash: string;
+  used_at: number | null;
+}
+
+export interface MfaFlowTable {
+  id: string;
+  kind: 'login' | 'step_up' | 'enroll';
+  account_id: string;
+  session_id: string | null;
+  factor_id: string | null;
+  created_at: number;
+  expires_at: number;
+  failures: Generated<number>;
+  completed_at: number | null;
+  burned_at: number | null;
+}
+
+export interface MfaCodeTable {
+  id: string;
+  flow_id: string;
+  factor_id: string;
+  code_hash: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  superseded_at: number | null;
+}
+
+export interface TrustedDeviceTable {
+  id: string;
+  account_id: string;
+  secret_hash: string;
+  name: string;
+  created_at: number;
+  expires_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface MfaResetRequestTable {
+  id: string;
+  account_id: string;
+  reason: string;
+  status: string;
+  created_at: number;
+  decided_at: number | null;
+  decided_by: string | null;
+  note: string | null;
+  ip: string | null;
+}
+
 export interface Database {
   accounts: AccountTable;
   account_roles: AccountRoleTable;
@@ -96,4 +166,10 @@ export interface Database {
   rate_limits: RateLimitTable;
   outbox: OutboxTable;
   audit_log: AuditLogTable;
+  mfa_factors: MfaFactorTable;
+  recovery_codes: RecoveryCodeTable;
+  mfa_flows: MfaFlowTable;
+  mfa_codes: MfaCodeTable;
+  trusted_devices: TrustedDeviceTable;
+  mfa_reset_requests: MfaResetRequestTable;
 }

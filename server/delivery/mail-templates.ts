@@ -20,6 +20,33 @@ export interface MailVariables {
     validFor: string;
   };
   already_active: { firstName: string; signInUrl: string };
+  code: { firstName: string; code: string; purpose: 'login' | 'step_up' | 'enroll'; minutes: number };
+  factor_added: { firstName: string; factorType: string; factorLabel: string };
+  factor_removed: { firstName: string; factorType: string; factorLabel: string };
+  trusted_device_added: { firstName: string; deviceName: string; until: string };
+  mfa_reset_requested: { firstName: string };
+  mfa_reset_approved: { firstName: string; note: string };
+  mfa_reset_denied: { firstName: string; note: string };
+}
+
+const factorNames: Record<Locale, Record<string, string>> = {
+  en: {
+    email: 'email codes',
+    sms: 'SMS codes',
+    totp: 'the authenticator app',
+    recovery_codes: 'recovery codes',
+  },
+  nl: {
+    email: 'codes per e-mail',
+    sms: 'codes per sms',
+    totp: 'de authenticator-app',
+    recovery_codes: 'herstelcodes',
+  },
+};
+
+function factorName(locale: Locale, type: string, label: string): string {
+  const name = factorNames[locale][type] ?? type;
+  return type === 'email' || type === 'sms' ? `${name} (${label})` : name;
 }
 export type MailTemplate = keyof MailVariables;
 
@@ -66,7 +93,76 @@ const english: Templates = {
       'If this was not you, you can ignore this mail.',
     ],
   }),
+  code: (v) => ({
+    subject: `${v.code} is your WEM code`,
+    paragraphs: [
+      `Hello ${v.firstName},`,
+      v.purpose === 'enroll'
+        ? 'Enter this code to confirm this email address for signing in to WEM:'
+        : 'Enter this code to confirm it is you:',
+      v.code,
+      `It expires in ${v.minutes} minutes and works once. WEM will never ask you for this code by phone or mail.`,
+      'Did not try to sign in? Then someone may know your password: change it.',
+    ],
+  }),
+  factor_added: (v) => ({
+    subject: 'A sign-in method was added to your WEM account',
+    paragraphs: [
+      `Hello ${v.firstName},`,
+      `You can now sign in with ${factorName('en', v.factorType, v.factorLabel)}.`,
+      securityNoteEn,
+    ],
+  }),
+  factor_removed: (v) => ({
+    subject: 'A sign-in method was removed from your WEM account',
+    paragraphs: [
+      `Hello ${v.firstName},`,
+      `${capitalise(factorName('en', v.factorType, v.factorLabel))} can no longer be used to sign in.`,
+      securityNoteEn,
+    ],
+  }),
+  trusted_device_added: (v) => ({
+    subject: 'A computer is now trusted for your WEM account',
+    paragraphs: [
+      `Hello ${v.firstName},`,
+      `"${v.deviceName}" will sign in without a second factor until ${v.until}, or until you sign out there. You can revoke it in My details.`,
+      securityNoteEn,
+    ],
+  }),
+  mfa_reset_requested: (v) => ({
+    subject: 'We received a request to reset your WEM sign-in methods',
+    paragraphs: [
+      `Hello ${v.firstName},`,
+      'Someone who knows your password asked WEM Support to reset the multi-factor authentication of your account. Support will check the request before anything changes.',
+      'If this was not you, change your password and tell WEM Support right away.',
+    ],
+  }),
+  mfa_reset_approved: (v) => ({
+    subject: 'Your WEM sign-in methods were reset',
+    paragraphs: [
+      `Hello ${v.firstName},`,
+      'WEM Support approved your request: all multi-factor methods, trusted computers and sessions of your account were removed. Sign in with your password and set up new methods.',
+      ...(v.note ? [`Note from support: ${v.note}`] : []),
+    ],
+  }),
+  mfa_reset_denied: (v) => ({
+    subject: 'Your WEM reset request was not approved',
+    paragraphs: [
+      `Hello ${v.firstName},`,
+      'WEM Support did not approve the request to reset your multi-factor authentication. Nothing was changed.',
+      ...(v.note ? [`Note from support: ${v.note}`] : []),
+    ],
+  }),
 };
+
+const securityNoteEn =
+  'Was this not you? Sign in, check My details, and change your password. If you cannot sign in any more, ask WEM Support for help.';
+const securityNoteNl =
+  'Was jij dit niet? Log in, controleer Mijn gegevens en wijzig je wachtwoord. Kun je niet meer inloggen, vraag dan WEM Support om hulp.';
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
 
 const dutch: Templates = {
   activation: (v) => ({
@@ -103,19 +199,85 @@ const dutch: Templates = {
       'Was jij dit niet? Dan kun je deze mail negeren.',
     ],
   }),
+  code: (v) => ({
+    subject: `${v.code} is je WEM-code`,
+    paragraphs: [
+      `Hallo ${v.firstName},`,
+      v.purpose === 'enroll'
+        ? 'Vul deze code in om dit e-mailadres te bevestigen voor het inloggen bij WEM:'
+        : 'Vul deze code in om te bevestigen dat jij het bent:',
+      v.code,
+      `Hij verloopt over ${v.minutes} minuten en werkt één keer. WEM vraagt nooit per telefoon of mail om deze code.`,
+      'Probeerde je niet in te loggen? Dan kent iemand misschien je wachtwoord: wijzig het.',
+    ],
+  }),
+  factor_added: (v) => ({
+    subject: 'Er is een inlogmethode toegevoegd aan je WEM-account',
+    paragraphs: [
+      `Hallo ${v.firstName},`,
+      `Je kunt nu inloggen met ${factorName('nl', v.factorType, v.factorLabel)}.`,
+      securityNoteNl,
+    ],
+  }),
+  factor_removed: (v) => ({
+    subject: 'Er is een inlogmethode verwijderd uit je WEM-account',
+    paragraphs: [
+      `Hallo ${v.firstName},`,
+      `${capitalise(factorName('nl', v.factorType, v.factorLabel))} kan niet meer worden gebruikt om in te loggen.`,
+      securityNoteNl,
+    ],
+  }),
+  trusted_device_added: (v) => ({
+    subject: 'Een computer wordt nu vertrouwd voor je WEM-account',
+    paragraphs: [
+      `Hallo ${v.firstName},`,
+      `"${v.deviceName}" logt zonder tweede factor in tot ${v.until}, of tot je daar uitlogt. Je kunt dit intrekken in Mijn gegevens.`,
+      securityNoteNl,
+    ],
+  }),
+  mfa_reset_requested: (v) => ({
+    subject: 'We hebben een verzoek ontvangen om je WEM-inlogmethoden te resetten',
+    paragraphs: [
+      `Hallo ${v.firstName},`,
+      'Iemand die je wachtwoord kent, vroeg WEM Support de multifactorauthenticatie van je account te resetten. Support controleert het verzoek voordat er iets verandert.',
+      'Was jij dit niet? Wijzig dan je wachtwoord en laat het WEM Support direct weten.',
+    ],
+  }),
+  mfa_reset_approved: (v) => ({
+    subject: 'Je WEM-inlogmethoden zijn gereset',
+    paragraphs: [
+      `Hallo ${v.firstName},`,
+      'WEM Support heeft je verzoek goedgekeurd: alle multifactormethoden, vertrouwde computers en sessies van je account zijn verwijderd. Log in met je wachtwoord en stel nieuwe methoden in.',
+      ...(v.note ? [`Opmerking van support: ${v.note}`] : []),
+    ],
+  }),
+  mfa_reset_denied: (v) => ({
+    subject: 'Je WEM-resetverzoek is niet goedgekeurd',
+    paragraphs: [
+      `Hallo ${v.firstName},`,
+      'WEM Support heeft het verzoek om je multifactorauthenticatie te resetten niet goedgekeurd. Er is niets veranderd.',
+      ...(v.note ? [`Opmerking van support: ${v.note}`] : []),
+    ],
+  }),
 };
 
 const byLocale: Record<Locale, Templates> = { en: english, nl: dutch };
 
+const durationUnits = [
+  { ms: 86_400_000, en: ['day', 'days'], nl: ['dag', 'dagen'] },
+  { ms: 3_600_000, en: ['hour', 'hours'], nl: ['uur', 'uur'] },
+  { ms: 60_000, en: ['minute', 'minutes'], nl: ['minuut', 'minuten'] },
+  { ms: 1_000, en: ['second', 'seconds'], nl: ['seconde', 'seconden'] },
+] as const;
+
+/**
+ * "2 days", "36 hours", "90 minutes": the largest unit that states the duration exactly. A duration that
+ * is not a whole number of seconds is rounded down, so a mail never promises more time than there is.
+ */
 export function describeDuration(ms: number, locale: Locale): string {
-  const hours = Math.round(ms / 3_600_000);
-  if (hours >= 24 && hours % 24 === 0) {
-    const days = hours / 24;
-    if (locale === 'nl') return days === 1 ? '1 dag' : `${days} dagen`;
-    return days === 1 ? '1 day' : `${days} days`;
-  }
-  if (locale === 'nl') return hours === 1 ? '1 uur' : `${hours} uur`;
-  return hours === 1 ? '1 hour' : `${hours} hours`;
+  const unit = durationUnits.find((u) => ms >= u.ms && ms % u.ms === 0) ?? durationUnits[3];
+  const count = Math.max(1, Math.floor(ms / unit.ms));
+  return `${count} ${unit[locale][count === 1 ? 0 : 1]}`;
 }
 
 function escapeHtml(text: string): string {
@@ -124,12 +286,25 @@ function escapeHtml(text: string): string {
 
 const isLink = (paragraph: string) => /^https?:\/\/\S+$/.test(paragraph);
 
+/**
+ * Every value put into a mail stays inside its sentence: a name, device name or note with line breaks
+ * could otherwise put a look-alike link on a line of its own in a mail that comes from us.
+ */
+function oneLine<V extends object>(variables: V): V {
+  return Object.fromEntries(
+    Object.entries(variables).map(([name, value]) => [
+      name,
+      typeof value === 'string' ? value.replace(/\s+/g, ' ').trim() : value,
+    ]),
+  ) as V;
+}
+
 export function renderMail<T extends MailTemplate>(
   template: T,
   locale: Locale,
   variables: MailVariables[T],
 ): RenderedMail {
-  const copy = (byLocale[locale][template] as (v: MailVariables[T]) => Copy)(variables);
+  const copy = (byLocale[locale][template] as (v: MailVariables[T]) => Copy)(oneLine(variables));
   const text = `${copy.paragraphs.join('\n\n')}\n\n-- \nWEM Account\n`;
   const body = copy.paragraphs
     .map((p) =>

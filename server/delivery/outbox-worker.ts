@@ -5,11 +5,14 @@ import type { Database, OutboxTable } from '../db/schema';
 import type { Clock } from '../support/clock';
 import type { Outbox } from './outbox';
 import type { MailTransport } from './transports';
+import { SmsDeliveryError, type SmsProvider } from './sms';
 
 export interface OutboxWorkerOptions {
   from: string;
   pollMs?: number;
   batchSize?: number;
+  /** Where text messages go; without one, queued SMS fail permanently. */
+  sms?: SmsProvider;
   /** How long a claimed message is ours before another instance may take it over (crash safety). */
   leaseMs?: number;
 }
@@ -21,9 +24,10 @@ export function retryDelay(attempts: number): number {
 
 /**
  * Delivers queued mail. Each instance claims a batch with a lease (FOR UPDATE SKIP LOCKED on PostgreSQL,
- * the single writer lock on SQLite), sends, and marks each message sent, clearing its payload. A crash
- * between send and mark means the lease runs out and the message is sent again: at-least-once, with a
- * stable Message-ID so receivers can drop the duplicate.
+ * the single writer lock on SQLite), sends, and marks each message sent, clearing its payload. The lease
+ * is short and kept alive while a message is being sent, so after a crash another instance (or the
+ * restarted one) takes the message over within seconds. A crash between send and mark means the message
+ * is sent again: at-least-once, with a stable Message-ID so receivers can drop the duplicate.
  */
 export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
@@ -45,7 +49,7 @@ export class OutboxWorker {
   ) {
     this.pollMs = options.pollMs ?? 2_000;
     this.batchSize = options.batchSize ?? 20;
-    this.leaseMs = options.leaseMs ?? 60_000;
+    this.leaseMs = options.leaseMs ?? 15_000;
   }
 
   start(): void {
@@ -116,6 +120,7 @@ export class OutboxWorker {
       .selectFrom('outbox')
       .select('id')
       .where('sent_at', 'is', null)
+      .where('failed_at', 'is', null)
       .where('next_attempt_at', '<=', now)
       .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
       .orderBy('next_attempt_at')
@@ -129,11 +134,53 @@ export class OutboxWorker {
       .execute();
   }
 
+  private async send(row: Selectable<OutboxTable>, payload: string): Promise<string> {
+    if (row.channel === 'sms') {
+      if (!this.options.sms) throw new SmsDeliveryError('No SMS provider configured', { permanent: true });
+      await this.options.sms.send({ id: row.id, ...this.outbox.openSms(payload) });
+      return this.options.sms.kind;
+    }
+    await this.transport.send({ id: row.id, from: this.options.from, ...this.outbox.open(payload) });
+    return this.transport.kind;
+  }
+
+  /**
+   * Keeps our claim on a message alive while we send it, so the lease can be short (the messages of a
+   * crashed instance go out within `leaseMs` of its last sign of life) however slow the mail server is.
+   * Undefined when our lease ran out and another instance has claimed the message since: it is theirs.
+   */
+  private async holdClaim(row: Selectable<OutboxTable>): Promise<{ release(): void } | undefined> {
+    let claimedUntil = row.claimed_until;
+    const renew = async (): Promise<boolean> => {
+      if (claimedUntil === null) return false;
+      const next = this.clock.now() + this.leaseMs;
+      const renewed = await this.db
+        .updateTable('outbox')
+        .set({ claimed_until: next })
+        .where('id', '=', row.id)
+        .where('claimed_until', '=', claimedUntil)
+        .where('sent_at', 'is', null)
+        .executeTakeFirst();
+      if (renewed.numUpdatedRows === 0n) return false;
+      claimedUntil = next;
+      return true;
+    };
+    if (!(await renew())) return undefined;
+    const heartbeat = setInterval(() => {
+      renew().catch((error: unknown) =>
+        this.log.warn({ err: error, outboxId: row.id }, 'could not extend the claim on a message'),
+      );
+    }, this.leaseMs / 3);
+    heartbeat.unref();
+    return { release: () => clearInterval(heartbeat) };
+  }
+
   private async deliver(row: Selectable<OutboxTable>): Promise<boolean> {
     if (!row.payload) return false;
+    const claim = await this.holdClaim(row);
+    if (!claim) return false;
     try {
-      const mail = this.outbox.open(row.payload);
-      await this.transport.send({ id: row.id, from: this.options.from, ...mail });
+      const via = await this.send(row, row.payload).finally(() => claim.release());
       await this.db
         .updateTable('outbox')
         .set({
@@ -146,13 +193,32 @@ export class OutboxWorker {
         .where('id', '=', row.id)
         .execute();
       this.log.info(
-        { outboxId: row.id, template: row.template, transport: this.transport.kind },
-        'mail delivered',
+        { outboxId: row.id, channel: row.channel, template: row.template, transport: via },
+        'message delivered',
       );
       return true;
     } catch (error) {
       const attempts = row.attempts + 1;
       const reason = error instanceof Error ? error.message.slice(0, 500) : 'unknown error';
+      if (error instanceof SmsDeliveryError && error.permanent) {
+        // The provider refused the message itself (e.g. an unreachable number): retrying cannot help.
+        await this.db
+          .updateTable('outbox')
+          .set({
+            attempts,
+            failed_at: this.clock.now(),
+            payload: null,
+            claimed_until: null,
+            last_error: reason,
+          })
+          .where('id', '=', row.id)
+          .execute();
+        this.log.warn(
+          { outboxId: row.id, channel: row.channel, template: row.template, reason },
+          'message refused by the provider; not retried',
+        );
+        return false;
+      }
       await this.db
         .updateTable('outbox')
         .set({
@@ -164,8 +230,8 @@ export class OutboxWorker {
         .where('id', '=', row.id)
         .execute();
       this.log.warn(
-        { outboxId: row.id, template: row.template, attempts, reason },
-        'mail delivery failed; will retry',
+        { outboxId: row.id, channel: row.channel, template: row.template, attempts, reason },
+        'delivery failed; will retry',
       );
       return false;
     }

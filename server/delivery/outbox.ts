@@ -6,6 +6,11 @@ import { newId, type Random } from '../support/random';
 import type { SecretBox } from '../support/secret-key';
 import { renderMail, type MailTemplate, type MailVariables } from './mail-templates';
 
+export interface QueuedSms {
+  to: string;
+  body: string;
+}
+
 export interface QueuedMail {
   to: string;
   subject: string;
@@ -45,6 +50,33 @@ export class Outbox {
         next_attempt_at: now,
         claimed_until: null,
         sent_at: null,
+        failed_at: null,
+        last_error: null,
+      })
+      .execute();
+    return id;
+  }
+
+  /** A text message; like mail, it leaves only once the transaction that queued it commits. */
+  async queueSms(
+    trx: Transaction<Database> | Kysely<Database>,
+    message: { to: string; body: string; template: string },
+  ): Promise<string> {
+    const id = newId(this.random);
+    const now = this.clock.now();
+    const payload: QueuedSms = { to: message.to, body: message.body };
+    await trx
+      .insertInto('outbox')
+      .values({
+        id,
+        channel: 'sms',
+        template: message.template,
+        payload: this.box.seal(JSON.stringify(payload)),
+        created_at: now,
+        next_attempt_at: now,
+        claimed_until: null,
+        sent_at: null,
+        failed_at: null,
         last_error: null,
       })
       .execute();
@@ -58,5 +90,9 @@ export class Outbox {
 
   open(sealed: string): QueuedMail {
     return JSON.parse(this.box.open(sealed)) as QueuedMail;
+  }
+
+  openSms(sealed: string): QueuedSms {
+    return JSON.parse(this.box.open(sealed)) as QueuedSms;
   }
 }

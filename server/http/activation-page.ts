@@ -3,9 +3,8 @@ import { z } from 'zod';
 import type { ActivationService } from '../accounts/activation';
 import { ApiError } from './api-error';
 import type { ApiInstance } from './route-types';
-import { tokenField } from '../../common/contract/fields';
+import { emailField, tokenField } from '../../common/contract/fields';
 import { errorCatalogue } from '../../common/contract/errors';
-import { isValidEmail } from '../../common/domain/email';
 
 /**
  * The page behind the mailed link. Opening it changes nothing: mail scanners and link previews fetch
@@ -118,9 +117,12 @@ function resendForm(t: Copy): string {
 <button type="submit">${escapeHtml(t.resend)}</button></form>`;
 }
 
-const tokenQuery = z.object({ token: z.string().max(400).optional() });
-const tokenForm = z.object({ token: z.string().max(400).optional() });
-const emailForm = z.object({ email: z.string().max(400).optional() });
+// A person with a mangled link (token repeated, cut, wrapped) gets the "does not work" page, never a JSON
+// error: anything that is not one string reads as an empty value, which the handlers refuse in HTML.
+const formValue = z.unknown().transform((value) => (typeof value === 'string' ? value : ''));
+const tokenQuery = z.object({ token: formValue.optional() });
+const tokenForm = z.object({ token: formValue.optional() });
+const emailForm = z.object({ email: formValue.optional() });
 
 export function activationPage(app: ApiInstance, activation: ActivationService): void {
   app.get('/activate', { schema: { hide: true, querystring: tokenQuery } }, async (request, reply) => {
@@ -194,8 +196,9 @@ export function activationPage(app: ApiInstance, activation: ActivationService):
   app.post('/activate/resend', { schema: { hide: true, body: emailForm } }, async (request, reply) => {
     const locale = pickLocale(request);
     const t = copy[locale];
-    const email = request.body.email ?? '';
-    if (!isValidEmail(email)) {
+    // The same rules as the JSON API: a NUL or bidi override is refused here, not by the database.
+    const email = emailField.safeParse(request.body.email ?? '');
+    if (!email.success) {
       return send(
         reply,
         400,
@@ -203,7 +206,7 @@ export function activationPage(app: ApiInstance, activation: ActivationService):
       );
     }
     try {
-      await activation.resend(email, request.ip);
+      await activation.resend(email.data, request.ip);
     } catch (error) {
       if (error instanceof ApiError && error.code === 'rate_limited') {
         return send(reply, 429, page(locale, t.busy, `<p>${escapeHtml(t.busyBody)}</p>`));

@@ -1,4 +1,4 @@
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ApiError } from './api-error';
 import { isDatabaseUnavailable } from '../db/errors';
@@ -25,6 +25,15 @@ export function installErrorHandling(app: ApiInstance): void {
   });
 }
 
+/**
+ * Errors Fastify raises before routing (a URL that is not valid percent-encoding, a path parameter over
+ * the length limit) bypass the error handler; the `frameworkErrors` option sends them here instead.
+ */
+export function answerFrameworkError(error: FastifyError, _request: unknown, reply: FastifyReply): void {
+  const apiError = toApiError(error);
+  void reply.status(apiError.status).send(apiError.toBody());
+}
+
 function toApiError(error: FastifyError): ApiError {
   if (error instanceof ApiError) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
@@ -44,11 +53,16 @@ function toApiError(error: FastifyError): ApiError {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ApiError('payload_too_large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ApiError('unsupported_media_type');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiError('validation_failed', { fields: { body: 'invalid_length' } });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new ApiError('validation_failed', { fields: { body: 'invalid_json' } });
+    case 'FST_ERR_BAD_URL':
+      return new ApiError('validation_failed', { fields: { url: 'invalid' } });
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new ApiError('not_found');
   }
   if (error.statusCode === 400 || error instanceof SyntaxError) {
     return new ApiError('validation_failed', { fields: { body: 'invalid_json' } });

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Clock } from '../support/clock';
 
@@ -24,10 +24,15 @@ export class RateLimiter {
     private readonly clock: Clock,
   ) {}
 
-  async consume(key: string, limit: Limit): Promise<LimitDecision> {
+  /** Pass `db` when inside a transaction: SQLite has one connection, and waiting for it would deadlock. */
+  async consume(
+    key: string,
+    limit: Limit,
+    db: Kysely<Database> | Transaction<Database> = this.db,
+  ): Promise<LimitDecision> {
     const now = this.clock.now();
     const windowStart = now - limit.windowMs;
-    const row = await this.db
+    const row = await db
       .insertInto('rate_limits')
       .values({ key, window_start: now, count: 1 })
       .onConflict((oc) =>

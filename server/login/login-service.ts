@@ -1,5 +1,8 @@
 import { normaliseEmail } from '../../common/domain/email';
-import type { LoginResponse } from '../../common/contract/http';
+import { factorType, type FactorType, type LoginResponse } from '../../common/contract/http';
+import type { MfaFlows } from '../mfa/flows';
+import type { TrustedDevices } from '../mfa/trusted-devices';
+import { iso } from '../support/clock';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import type { PasswordGuard } from './password-guard';
@@ -22,6 +25,8 @@ export class LoginService {
     private readonly ctx: ServerContext,
     private readonly guard: PasswordGuard,
     private readonly sessions: Sessions,
+    private readonly flows: MfaFlows,
+    private readonly devices: TrustedDevices,
   ) {}
 
   async login(input: LoginInput, ip: string | null): Promise<LoginResponse> {
@@ -60,19 +65,71 @@ export class LoginService {
 
     if (account.activated_at === null) throw new ApiError('account_not_activated');
 
-    // Until the account has a factor, the only way forward is enrolling one (API.md rule 3).
-    const session = await this.ctx.db.transaction().execute(async (trx) => {
-      const created = await this.sessions.create(trx, account.id, { scope: 'enrollment' });
-      await this.ctx.audit.record(trx, {
-        accountId: account.id,
-        actor: 'user',
-        action: 'login.succeeded',
-        detail: { scope: 'enrollment' },
-        ip,
+    const factors = await this.loginFactors(account.id);
+    if (factors.length === 0) {
+      // Until the account has a factor, the only way forward is enrolling one (API.md rule 3). This is
+      // also where an approved MFA reset leads.
+      const session = await this.ctx.db.transaction().execute(async (trx) => {
+        const created = await this.sessions.create(trx, account.id, { scope: 'enrollment' });
+        await this.ctx.audit.record(trx, {
+          accountId: account.id,
+          actor: 'user',
+          action: 'login.succeeded',
+          detail: { scope: 'enrollment' },
+          ip,
+        });
+        return created;
       });
-      return created;
-    });
-    return { state: 'mfa_enrollment_required', session };
+      return { state: 'mfa_enrollment_required', session };
+    }
+
+    // A trusted computer skips the factor, only with this account's right password (SECURITY.md 16).
+    // The session is not privileged: changing factors still asks for one.
+    const deviceId = await this.devices.recognise(this.ctx.db, account.id, input.deviceToken);
+    if (deviceId) {
+      const session = await this.ctx.db.transaction().execute(async (trx) => {
+        const created = await this.sessions.create(trx, account.id, {
+          scope: 'full',
+          trustedDeviceId: deviceId,
+        });
+        await this.ctx.audit.record(trx, {
+          accountId: account.id,
+          actor: 'user',
+          action: 'login.succeeded',
+          detail: { trustedDevice: deviceId },
+          ip,
+        });
+        return created;
+      });
+      return { state: 'authenticated', session };
+    }
+
+    const flow = await this.flows.create(this.ctx.db, 'login', account.id);
+    return { state: 'mfa_required', loginId: flow.id, expiresAt: iso(flow.expires_at), factors };
+  }
+
+  /** Active factors to choose from; recovery codes only while some are left. */
+  private async loginFactors(accountId: string): Promise<{ id: string; type: FactorType; label: string }[]> {
+    const rows = await this.ctx.db
+      .selectFrom('mfa_factors')
+      .select(['id', 'type', 'label', 'created_at'])
+      .where('account_id', '=', accountId)
+      .where('status', '=', 'active')
+      .where((eb) =>
+        eb.or([
+          eb('type', '!=', 'recovery_codes'),
+          eb.exists(
+            eb
+              .selectFrom('recovery_codes')
+              .select('recovery_codes.id')
+              .whereRef('recovery_codes.factor_id', '=', 'mfa_factors.id')
+              .where('recovery_codes.used_at', 'is', null),
+          ),
+        ]),
+      )
+      .orderBy('created_at')
+      .execute();
+    return rows.flatMap(({ id, type, label }) => (isFactorType(type) ? [{ id, type, label }] : []));
   }
 
   private findAccount(emailNormalized: string) {
@@ -82,4 +139,8 @@ export class LoginService {
       .where('email_normalized', '=', emailNormalized)
       .executeTakeFirst();
   }
+}
+
+function isFactorType(type: string): type is FactorType {
+  return factorType.safeParse(type).success;
 }

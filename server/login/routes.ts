@@ -8,6 +8,8 @@ import { iso } from '../support/clock';
 import { asLocale } from '../../common/contract/fields';
 import type { LoginService } from './login-service';
 import type { Sessions } from './sessions';
+import type { TrustedDevices } from '../mfa/trusted-devices';
+import { factorView } from '../mfa/factor-management';
 
 const bearer = [{ bearer: [] }];
 
@@ -16,6 +18,7 @@ export function loginRoutes(
   ctx: ServerContext,
   login: LoginService,
   sessions: Sessions,
+  devices: TrustedDevices,
 ): void {
   app.post(
     '/v1/login',
@@ -38,7 +41,8 @@ export function loginRoutes(
         tags: ['login'],
         summary: 'End this session (and forget the given trusted device)',
         security: bearer,
-        body: logoutRequest.optional(),
+        // Fastify hands a request without a body to the validator as null: both mean "no device token".
+        body: logoutRequest.nullish(),
         response: { 204: z.null().describe('Signed out'), ...errorResponses(401) },
       },
     },
@@ -46,6 +50,9 @@ export function loginRoutes(
       const session = sessionOf(request);
       await ctx.db.transaction().execute(async (trx) => {
         await sessions.revoke(trx, session.id);
+        // Explicit logout forgets this computer (rule 5); closing the app does not call this.
+        if (request.body?.deviceToken)
+          await devices.revokeByToken(trx, session.accountId, request.body.deviceToken);
         await ctx.audit.record(trx, {
           accountId: session.accountId,
           actor: 'user',
@@ -77,6 +84,12 @@ export function loginRoutes(
         .where('id', '=', session.accountId)
         .executeTakeFirst();
       if (!account) throw new ApiError('unauthenticated');
+      const factors = await ctx.db
+        .selectFrom('mfa_factors')
+        .select(['id', 'type', 'label', 'status', 'created_at', 'last_used_at'])
+        .where('account_id', '=', session.accountId)
+        .orderBy('created_at')
+        .execute();
       return {
         id: account.id,
         email: account.email,
@@ -85,7 +98,11 @@ export function loginRoutes(
         company: account.company,
         locale: asLocale(account.locale),
         createdAt: iso(account.created_at),
-        factors: [],
+        factors: factors.map((f) => ({
+          ...factorView(f),
+          createdAt: iso(f.created_at),
+          lastUsedAt: f.last_used_at === null ? null : iso(f.last_used_at),
+        })),
         minRecommendedFactors: 2 as const,
         session: {
           scope: session.scope,

@@ -28,6 +28,11 @@ export function loadOrCreateSecretKey(
   }
 }
 
+/** A key for one purpose (HMAC of codes, sealing of seeds), derived so that no two purposes share one. */
+export function deriveKey(masterKey: Buffer, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), `wem-account:${purpose}`, 32));
+}
+
 export class SecretBox {
   private readonly key: Buffer;
   readonly keyId: string;
@@ -37,7 +42,7 @@ export class SecretBox {
     purpose: string,
     private readonly random: Random,
   ) {
-    this.key = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), `wem-account:${purpose}`, 32));
+    this.key = deriveKey(masterKey, purpose);
     this.keyId = createHash('sha256').update(masterKey).digest('base64url').slice(0, 8);
   }
 

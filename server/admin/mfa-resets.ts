@@ -1,0 +1,132 @@
+import { sql } from 'kysely';
+import type { ServerContext } from '../context';
+import { ApiError } from '../http/api-error';
+import { accountForMail, noticeToOwner } from '../mfa/notices';
+import { iso } from '../support/clock';
+
+export type Decision = 'approve' | 'deny';
+
+/** Who decides: a support account through the API, or an operator through the CLI. */
+export type Decider = { kind: 'support'; accountId: string } | { kind: 'operator'; name: string };
+
+function actorName(decider: Decider): string {
+  return decider.kind === 'support' ? `support:${decider.accountId}` : `operator:${decider.name}`;
+}
+
+/**
+ * MFA reset requests (rule 8): a user with no factor at hand asks, support decides. Approval removes
+ * every factor, session and trusted computer of the account, so its next login must enroll again; it
+ * is mailed to the owner and audited. Nobody decides their own request (SECURITY.md 21).
+ */
+export class MfaResets {
+  constructor(private readonly ctx: ServerContext) {}
+
+  async list(status?: 'pending' | 'approved' | 'denied') {
+    let query = this.ctx.db
+      .selectFrom('mfa_reset_requests')
+      .innerJoin('accounts', 'accounts.id', 'mfa_reset_requests.account_id')
+      .select([
+        'mfa_reset_requests.id',
+        'mfa_reset_requests.account_id',
+        'mfa_reset_requests.reason',
+        'mfa_reset_requests.status',
+        'mfa_reset_requests.created_at',
+        'mfa_reset_requests.decided_at',
+        'mfa_reset_requests.decided_by',
+        'mfa_reset_requests.note',
+        'accounts.email',
+        'accounts.first_name',
+        'accounts.last_name',
+      ])
+      .orderBy('mfa_reset_requests.created_at');
+    if (status) query = query.where('mfa_reset_requests.status', '=', status);
+    const rows = await query.execute();
+    return rows.map((r) => ({
+      id: r.id,
+      accountId: r.account_id,
+      email: r.email,
+      firstName: r.first_name,
+      lastName: r.last_name,
+      reason: r.reason,
+      status:
+        r.status === 'approved'
+          ? ('approved' as const)
+          : r.status === 'denied'
+            ? ('denied' as const)
+            : ('pending' as const),
+      createdAt: iso(r.created_at),
+      decidedAt: r.decided_at === null ? null : iso(r.decided_at),
+      decidedBy: r.decided_by,
+      note: r.note,
+    }));
+  }
+
+  async decide(
+    requestId: string,
+    decision: Decision,
+    note: string,
+    decider: Decider,
+    ip: string | null = null,
+  ) {
+    const now = this.ctx.clock.now();
+    await this.ctx.db.transaction().execute(async (trx) => {
+      const request = await trx
+        .selectFrom('mfa_reset_requests')
+        .selectAll()
+        .where('id', '=', requestId)
+        .executeTakeFirst();
+      if (!request) throw new ApiError('not_found');
+      if (decider.kind === 'support' && decider.accountId === request.account_id) {
+        throw new ApiError('forbidden', { message: 'You cannot decide your own reset request.' });
+      }
+      // Decided once: a second, parallel decision finds the row no longer pending.
+      const claimed = await trx
+        .updateTable('mfa_reset_requests')
+        .set({
+          status: decision === 'approve' ? 'approved' : 'denied',
+          decided_at: now,
+          decided_by: actorName(decider),
+          note,
+        })
+        .where('id', '=', requestId)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      if (claimed.numUpdatedRows !== 1n) throw new ApiError('already_decided');
+
+      const account = await accountForMail(trx, request.account_id);
+      if (decision === 'approve') {
+        await trx.deleteFrom('mfa_factors').where('account_id', '=', request.account_id).execute();
+        await trx
+          .updateTable('sessions')
+          .set({ revoked_at: now })
+          .where('account_id', '=', request.account_id)
+          .where('revoked_at', 'is', null)
+          .execute();
+        await trx
+          .updateTable('trusted_devices')
+          .set({ revoked_at: now })
+          .where('account_id', '=', request.account_id)
+          .where('revoked_at', 'is', null)
+          .execute();
+        await trx
+          .updateTable('mfa_flows')
+          .set({ burned_at: now })
+          .where('account_id', '=', request.account_id)
+          .where(sql<boolean>`completed_at is null and burned_at is null`)
+          .execute();
+        await noticeToOwner(this.ctx, trx, account, 'mfa_reset_approved', { note });
+      } else {
+        await noticeToOwner(this.ctx, trx, account, 'mfa_reset_denied', { note });
+      }
+      await this.ctx.audit.record(trx, {
+        accountId: request.account_id,
+        actor: actorName(decider),
+        action: decision === 'approve' ? 'mfa.reset_approved' : 'mfa.reset_denied',
+        detail: { requestId, note },
+        ip,
+      });
+    });
+    this.ctx.outbox.kick();
+    return (await this.list()).find((r) => r.id === requestId)!;
+  }
+}

@@ -1,0 +1,148 @@
+import type { ChallengeResponse, LoginVerifyResponse } from '../../common/contract/http';
+import type { ServerContext } from '../context';
+import { ApiError } from '../http/api-error';
+import type { Challenges } from '../mfa/challenges';
+import { privilegeMs } from '../mfa/factor-management';
+import type { MfaFlow, MfaFlows } from '../mfa/flows';
+import { accountForMail, noticeToOwner } from '../mfa/notices';
+import type { TrustedDevices } from '../mfa/trusted-devices';
+import { newId } from '../support/random';
+import type { Sessions } from './sessions';
+
+/**
+ * The second step of login (API.md): the user picks one of their factors, gets a code if it is mailed
+ * or texted, and verifies it — optionally trusting this computer for TRUSTED_DEVICE_TTL. A loginId is
+ * a flow that expires, counts wrong codes and completes once. With no factor at hand, the same loginId
+ * (proof of the password) files an MFA reset request for support.
+ */
+export class MfaLogin {
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly flows: MfaFlows,
+    private readonly challenges: Challenges,
+    private readonly sessions: Sessions,
+    private readonly devices: TrustedDevices,
+  ) {}
+
+  private async loginFlow(loginId: string): Promise<MfaFlow> {
+    const flow = await this.flows.find(this.ctx.db, loginId);
+    if (!flow || flow.kind !== 'login') throw new ApiError('login_not_found');
+    return this.flows.usable(flow);
+  }
+
+  async challenge(loginId: string, factorId: string): Promise<ChallengeResponse> {
+    const flow = await this.loginFlow(loginId);
+    const factor = await this.challenges.factorFor(this.ctx.db, flow, factorId);
+    const response = await this.challenges.send(
+      flow,
+      factor,
+      await accountForMail(this.ctx.db, flow.account_id),
+    );
+    this.ctx.outbox.kick();
+    return response;
+  }
+
+  async verify(
+    loginId: string,
+    input: {
+      factorId: string;
+      code: string;
+      trustDevice?: boolean | undefined;
+      deviceName?: string | undefined;
+    },
+    ip: string | null,
+  ): Promise<LoginVerifyResponse> {
+    const flow = await this.loginFlow(loginId);
+    const factor = await this.challenges.factorFor(this.ctx.db, flow, input.factorId);
+    await this.challenges.verify(flow, factor, input.code);
+
+    const result = await this.ctx.db.transaction().execute(async (trx) => {
+      const session = await this.sessions.create(trx, flow.account_id, {
+        scope: 'full',
+        privilegedUntil: this.ctx.clock.now() + privilegeMs,
+      });
+      let trustedDevice;
+      if (input.trustDevice) {
+        trustedDevice = await this.devices.issue(trx, flow.account_id, input.deviceName);
+        const account = await accountForMail(trx, flow.account_id);
+        await noticeToOwner(this.ctx, trx, account, 'trusted_device_added', {
+          deviceName: input.deviceName?.trim() || 'Unnamed computer',
+          until: trustedDevice.expiresAt.slice(0, 10),
+        });
+        await this.ctx.audit.record(trx, {
+          accountId: flow.account_id,
+          actor: 'user',
+          action: 'mfa.device_trusted',
+          detail: { deviceId: trustedDevice.id },
+          ip,
+        });
+      }
+      await this.ctx.audit.record(trx, {
+        accountId: flow.account_id,
+        actor: 'user',
+        action: 'login.succeeded',
+        detail: { factor: factor.type },
+        ip,
+      });
+      return { session, trustedDevice };
+    });
+    if (result.trustedDevice) this.ctx.outbox.kick();
+    return {
+      state: 'authenticated',
+      session: result.session,
+      ...(result.trustedDevice ? { trustedDevice: result.trustedDevice } : {}),
+    };
+  }
+
+  async requestReset(
+    loginId: string,
+    reason: string,
+    ip: string | null,
+  ): Promise<{ requestId: string; status: 'pending' }> {
+    const flow = await this.loginFlow(loginId);
+    const requestId = await this.ctx.db.transaction().execute(async (trx) => {
+      // One open request per account: asking again updates the reason instead of queueing duplicates.
+      const pending = await trx
+        .selectFrom('mfa_reset_requests')
+        .select('id')
+        .where('account_id', '=', flow.account_id)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      if (pending) {
+        await trx
+          .updateTable('mfa_reset_requests')
+          .set({ reason, ip })
+          .where('id', '=', pending.id)
+          .execute();
+        return pending.id;
+      }
+      const id = newId(this.ctx.random);
+      await trx
+        .insertInto('mfa_reset_requests')
+        .values({
+          id,
+          account_id: flow.account_id,
+          reason,
+          status: 'pending',
+          created_at: this.ctx.clock.now(),
+          decided_at: null,
+          decided_by: null,
+          note: null,
+          ip,
+        })
+        .execute();
+      const account = await accountForMail(trx, flow.account_id);
+      await noticeToOwner(this.ctx, trx, account, 'mfa_reset_requested', {});
+      await this.ctx.audit.record(trx, {
+        accountId: flow.account_id,
+        actor: 'user',
+        action: 'mfa.reset_requested',
+        detail: { requestId: id },
+        ip,
+      });
+      return id;
+    });
+    this.ctx.outbox.kick();
+    return { requestId, status: 'pending' };
+  }
+}

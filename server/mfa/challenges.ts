@@ -1,0 +1,94 @@
+import type { ChallengeResponse } from '../../common/contract/http';
+import type { ServerContext } from '../context';
+import { ApiError } from '../http/api-error';
+import { iso } from '../support/clock';
+import type { AccountForMail, Db, Factor, FactorStrategy } from './factor-strategy';
+import { maxCodeAttempts, type MfaFlow, type MfaFlows } from './flows';
+
+/** Wrong codes one account may make per hour over all its flows: a TOTP guesser cannot just start over. */
+export const codeFailuresPerAccountPerHour = { max: 20, windowMs: 3_600_000 };
+
+/**
+ * Sending and checking codes inside a flow, the same for login, step-up and enrollment. The factor
+ * must belong to the flow's account (SECURITY.md 14) and be in the state the flow needs: active for
+ * login and step-up, the flow's own pending factor for enrollment.
+ */
+export class Challenges {
+  constructor(
+    private readonly ctx: Pick<ServerContext, 'db' | 'clock' | 'limiter'>,
+    private readonly flows: MfaFlows,
+    private readonly strategies: ReadonlyMap<string, FactorStrategy>,
+  ) {}
+
+  strategy(type: string): FactorStrategy {
+    const strategy = this.strategies.get(type);
+    if (!strategy) throw new Error(`No strategy for factor type ${type}`);
+    return strategy;
+  }
+
+  /** The factor this flow may use, or factor_not_found: another account's id looks like a missing one. */
+  async factorFor(db: Db, flow: MfaFlow, factorId: string): Promise<Factor> {
+    const factor = await db
+      .selectFrom('mfa_factors')
+      .selectAll()
+      .where('id', '=', factorId)
+      .executeTakeFirst();
+    const allowed =
+      factor !== undefined &&
+      factor.account_id === flow.account_id &&
+      (flow.kind === 'enroll'
+        ? factor.id === flow.factor_id && factor.status === 'pending'
+        : factor.status === 'active');
+    if (!allowed) throw new ApiError('factor_not_found');
+    return factor;
+  }
+
+  async send(flow: MfaFlow, factor: Factor, account: AccountForMail): Promise<ChallengeResponse> {
+    const strategy = this.strategy(factor.type);
+    if (!strategy.send) {
+      // An authenticator app or a recovery code: nothing to send, the user reads the code themselves.
+      return { factorId: factor.id, type: strategy.type, expiresAt: iso(flow.expires_at) };
+    }
+    const sent = await this.ctx.db.transaction().execute((trx) => strategy.send!(trx, factor, flow, account));
+    return {
+      factorId: factor.id,
+      type: strategy.type,
+      sentTo: sent.sentTo,
+      expiresAt: iso(sent.expiresAt),
+      resendAfter: iso(sent.resendAfter),
+    };
+  }
+
+  /**
+   * Checks a code. An attempt is reserved first (flow cap and the account's hourly cap), so parallel
+   * guesses are counted before any is checked. A right code completes the flow exactly once.
+   */
+  async verify(flow: MfaFlow, factor: Factor, code: string): Promise<void> {
+    const hourly = await this.ctx.limiter.consume(
+      `code-fail:${flow.account_id}`,
+      codeFailuresPerAccountPerHour,
+    );
+    if (!hourly.allowed)
+      throw new ApiError('too_many_attempts', { retryAfterSeconds: Math.ceil(hourly.retryAfterMs / 1000) });
+
+    const attempt = await this.flows.reserveAttempt(this.ctx.db, flow.id);
+    if (!attempt.ok) throw new ApiError('too_many_attempts');
+
+    const strategy = this.strategy(factor.type);
+    const right = await strategy.verify(this.ctx.db, factor, flow, code.replace(/\s/g, ''));
+    if (right && (await this.flows.complete(this.ctx.db, flow.id))) {
+      await this.ctx.limiter.release(`code-fail:${flow.account_id}`);
+      await this.ctx.db
+        .updateTable('mfa_factors')
+        .set({ last_used_at: this.ctx.clock.now() })
+        .where('id', '=', factor.id)
+        .execute();
+      return;
+    }
+    await this.flows.afterFailure(this.ctx.db, flow.id, attempt.attemptsLeft);
+    if (attempt.attemptsLeft <= 0) throw new ApiError('too_many_attempts');
+    throw new ApiError('invalid_code', { attemptsLeft: attempt.attemptsLeft });
+  }
+}
+
+export { maxCodeAttempts };

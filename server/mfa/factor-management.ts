@@ -1,0 +1,313 @@
+import { sql } from 'kysely';
+import { emailField } from '../../common/contract/fields';
+import {
+  factorType,
+  type AddFactorRequest,
+  type AddFactorResponse,
+  type SessionView,
+} from '../../common/contract/http';
+import { maskEmail } from '../../common/domain/email';
+import { maskPhone, normalisePhone } from '../../common/domain/phone';
+import type { ServerContext } from '../context';
+import { ApiError } from '../http/api-error';
+import type { Session, Sessions } from '../login/sessions';
+import { newId } from '../support/random';
+import type { SecretBox } from '../support/secret-key';
+import type { Challenges } from './challenges';
+import { countsAsFactor, type Db, type Factor } from './factor-strategy';
+import type { MfaFlows } from './flows';
+import { accountForMail, noticeToOwner } from './notices';
+import type { RecoveryCodesFactor } from './recovery-codes';
+import { newTotpSecret, totpUri } from './totp';
+import type { TrustedDevices } from './trusted-devices';
+
+/** How long a session may change factors after proving a factor (API.md "privileged"). */
+export const privilegeMs = 10 * 60_000;
+
+export function factorView(factor: Pick<Factor, 'id' | 'type' | 'label' | 'status'>) {
+  return {
+    id: factor.id,
+    type: factorType.parse(factor.type),
+    label: factor.label,
+    status: factor.status === 'active' ? ('active' as const) : ('pending' as const),
+  };
+}
+
+/**
+ * My details -> Manage MFA: adding, confirming, resending and removing factors. Changes need a fresh
+ * proof of a factor (step-up) except while enrolling the first one; the last email/SMS/TOTP factor
+ * stays (rule 7), checked under a lock on the account row so two removals cannot both pass.
+ */
+export class FactorManagement {
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly flows: MfaFlows,
+    private readonly challenges: Challenges,
+    private readonly recovery: RecoveryCodesFactor,
+    private readonly sessions: Sessions,
+    private readonly devices: TrustedDevices,
+    private readonly secrets: SecretBox,
+  ) {}
+
+  requirePrivilege(session: Session): void {
+    if (session.scope === 'enrollment') return;
+    if (session.privilegedUntil === null || this.ctx.clock.now() >= session.privilegedUntil) {
+      throw new ApiError('step_up_required');
+    }
+  }
+
+  async add(session: Session, request: AddFactorRequest, ip: string | null): Promise<AddFactorResponse> {
+    this.requirePrivilege(session);
+    const account = await accountForMail(this.ctx.db, session.accountId);
+    if (request.type === 'recovery_codes') return this.newRecoveryCodes(session, ip);
+
+    let target: string | null = null;
+    let label: string;
+    let secret: string | undefined;
+    if (request.type === 'totp') {
+      secret = newTotpSecret((n) => this.ctx.random.bytes(n));
+      label = request.label?.trim() || 'Authenticator app';
+    } else if (request.type === 'email') {
+      const email = emailField.safeParse(request.email);
+      if (!email.success) throw new ApiError('invalid_email');
+      target = email.data;
+      label = maskEmail(target);
+    } else {
+      const phone = normalisePhone(request.phone);
+      if (!phone.ok) throw new ApiError('invalid_phone', { reason: phone.reason });
+      target = phone.e164;
+      label = maskPhone(target);
+    }
+
+    const now = this.ctx.clock.now();
+    const factor: Factor = {
+      id: newId(this.ctx.random),
+      account_id: session.accountId,
+      type: request.type,
+      label,
+      target,
+      secret: secret === undefined ? null : this.secrets.seal(secret),
+      status: 'pending',
+      created_at: now,
+      activated_at: null,
+      last_used_at: null,
+      last_totp_step: null,
+      failures: 0,
+    };
+    const flow = await this.ctx.db.transaction().execute(async (trx) => {
+      // An abandoned setup of the same kind is replaced, not piled up.
+      await trx
+        .deleteFrom('mfa_factors')
+        .where('account_id', '=', session.accountId)
+        .where('type', '=', request.type)
+        .where('status', '=', 'pending')
+        .execute();
+      await trx.insertInto('mfa_factors').values(factor).execute();
+      return this.flows.create(trx, 'enroll', session.accountId, {
+        sessionId: session.id,
+        factorId: factor.id,
+      });
+    });
+
+    const response: AddFactorResponse = { factor: factorView(factor) };
+    if (secret !== undefined) {
+      response.secret = secret;
+      response.otpauthUri = totpUri(account.email, secret);
+    } else {
+      const sent = await this.challenges.send(flow, factor, account);
+      this.ctx.outbox.kick();
+      response.sentTo = sent.sentTo;
+      response.expiresAt = sent.expiresAt;
+      response.resendAfter = sent.resendAfter;
+    }
+    await this.ctx.audit.record(this.ctx.db, {
+      accountId: session.accountId,
+      actor: 'user',
+      action: 'mfa.factor_started',
+      detail: { type: request.type, factorId: factor.id },
+      ip,
+    });
+    return response;
+  }
+
+  async verify(
+    session: Session,
+    factorId: string,
+    code: string,
+    ip: string | null,
+  ): Promise<{ factor: ReturnType<typeof factorView>; session?: SessionView }> {
+    const { flow, factor } = await this.enrollment(session, factorId);
+    await this.challenges.verify(flow, factor, code);
+
+    const now = this.ctx.clock.now();
+    const upgraded = await this.ctx.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('mfa_factors')
+        .set({ status: 'active', activated_at: now, last_used_at: now })
+        .where('id', '=', factor.id)
+        .execute();
+      const account = await accountForMail(trx, session.accountId);
+      await noticeToOwner(this.ctx, trx, account, 'factor_added', {
+        factorType: factor.type,
+        factorLabel: factor.label,
+      });
+      await this.ctx.audit.record(trx, {
+        accountId: session.accountId,
+        actor: 'user',
+        action: 'mfa.factor_added',
+        detail: { type: factor.type, factorId: factor.id },
+        ip,
+      });
+      if (session.scope !== 'enrollment') return undefined;
+      // The first factor is in place: the enrollment session gives way to a full, privileged one.
+      await this.sessions.revoke(trx, session.id);
+      return this.sessions.create(trx, session.accountId, {
+        scope: 'full',
+        privilegedUntil: now + privilegeMs,
+      });
+    });
+    this.ctx.outbox.kick();
+    return {
+      factor: factorView({ ...factor, status: 'active' }),
+      ...(upgraded ? { session: upgraded } : {}),
+    };
+  }
+
+  async resend(session: Session, factorId: string) {
+    const { flow, factor } = await this.enrollment(session, factorId);
+    if (factor.type !== 'email' && factor.type !== 'sms') throw new ApiError('factor_not_found');
+    const sent = await this.challenges.send(
+      flow,
+      factor,
+      await accountForMail(this.ctx.db, session.accountId),
+    );
+    this.ctx.outbox.kick();
+    return {
+      sentTo: sent.sentTo ?? '',
+      expiresAt: sent.expiresAt,
+      resendAfter: sent.resendAfter ?? sent.expiresAt,
+    };
+  }
+
+  async remove(session: Session, factorId: string, ip: string | null): Promise<void> {
+    this.requirePrivilege(session);
+    await this.ctx.db.transaction().execute(async (trx) => {
+      await this.lockAccount(trx, session.accountId);
+      const factor = await trx
+        .selectFrom('mfa_factors')
+        .selectAll()
+        .where('id', '=', factorId)
+        .where('account_id', '=', session.accountId)
+        .executeTakeFirst();
+      if (!factor) throw new ApiError('factor_not_found');
+      if (factor.status === 'active' && countsAsFactor(factor.type)) {
+        const others = await trx
+          .selectFrom('mfa_factors')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('account_id', '=', session.accountId)
+          .where('status', '=', 'active')
+          .where('type', 'in', ['email', 'sms', 'totp'])
+          .where('id', '!=', factor.id)
+          .executeTakeFirstOrThrow();
+        if (Number(others.n) === 0) throw new ApiError('last_factor');
+      }
+      await trx.deleteFrom('mfa_factors').where('id', '=', factor.id).execute();
+      if (factor.status !== 'active') return;
+      // A removed factor may be the one an intruder lacked: end every other way in (SECURITY.md 17).
+      await this.devices.revokeAll(trx, session.accountId);
+      await this.sessions.revokeAll(trx, session.accountId, session.id);
+      const account = await accountForMail(trx, session.accountId);
+      await noticeToOwner(this.ctx, trx, account, 'factor_removed', {
+        factorType: factor.type,
+        factorLabel: factor.label,
+      });
+      await this.ctx.audit.record(trx, {
+        accountId: session.accountId,
+        actor: 'user',
+        action: 'mfa.factor_removed',
+        detail: { type: factor.type, factorId: factor.id },
+        ip,
+      });
+    });
+    this.ctx.outbox.kick();
+  }
+
+  private async newRecoveryCodes(session: Session, ip: string | null): Promise<AddFactorResponse> {
+    const now = this.ctx.clock.now();
+    const result = await this.ctx.db.transaction().execute(async (trx) => {
+      let factor = await trx
+        .selectFrom('mfa_factors')
+        .selectAll()
+        .where('account_id', '=', session.accountId)
+        .where('type', '=', 'recovery_codes')
+        .executeTakeFirst();
+      if (!factor) {
+        factor = {
+          id: newId(this.ctx.random),
+          account_id: session.accountId,
+          type: 'recovery_codes',
+          label: 'Recovery codes',
+          target: null,
+          secret: null,
+          status: 'active',
+          created_at: now,
+          activated_at: now,
+          last_used_at: null,
+          last_totp_step: null,
+          failures: 0,
+        };
+        await trx.insertInto('mfa_factors').values(factor).execute();
+      }
+      const codes = await this.recovery.generate(trx, factor.id);
+      const account = await accountForMail(trx, session.accountId);
+      await noticeToOwner(this.ctx, trx, account, 'factor_added', {
+        factorType: 'recovery_codes',
+        factorLabel: factor.label,
+      });
+      await this.ctx.audit.record(trx, {
+        accountId: session.accountId,
+        actor: 'user',
+        action: 'mfa.recovery_codes_created',
+        ip,
+      });
+      return { factor, codes };
+    });
+    this.ctx.outbox.kick();
+    return { factor: factorView(result.factor), codes: result.codes };
+  }
+
+  /** The pending factor of this account and its open enrollment flow. */
+  private async enrollment(session: Session, factorId: string) {
+    const factor = await this.ctx.db
+      .selectFrom('mfa_factors')
+      .selectAll()
+      .where('id', '=', factorId)
+      .where('account_id', '=', session.accountId)
+      .executeTakeFirst();
+    if (!factor || factor.status !== 'pending') throw new ApiError('factor_not_found');
+    const flow = await this.ctx.db
+      .selectFrom('mfa_flows')
+      .selectAll()
+      .where('factor_id', '=', factorId)
+      .where('kind', '=', 'enroll')
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+    return {
+      flow: this.flows.usable(flow),
+      factor: await this.challenges.factorFor(this.ctx.db, this.flows.usable(flow), factorId),
+    };
+  }
+
+  /** Serialises factor changes of one account: PostgreSQL row lock; SQLite has a single writer anyway. */
+  private async lockAccount(db: Db, accountId: string): Promise<void> {
+    if (this.ctx.dialect === 'postgres') {
+      await sql`select id from accounts where id = ${accountId} for update`.execute(db);
+    } else {
+      await db
+        .updateTable('accounts')
+        .set({ updated_at: sql`updated_at` })
+        .where('id', '=', accountId)
+        .execute();
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { FactorType } from '../../common/contract/http';
+import type { Database, MfaFactorTable } from '../db/schema';
+import type { MfaFlow } from './flows';
+
+export type Db = Kysely<Database> | Transaction<Database>;
+export type Factor = Selectable<MfaFactorTable>;
+
+export interface AccountForMail {
+  id: string;
+  email: string;
+  first_name: string;
+  locale: string;
+}
+
+export interface CodeSent {
+  sentTo: string;
+  expiresAt: number;
+  resendAfter: number;
+}
+
+/**
+ * One kind of second factor. Factors that deliver a code (email, SMS) implement `send`; all verify a
+ * code within a flow. Strategies are looked up by type, so a new factor is one new module.
+ */
+export interface FactorStrategy {
+  readonly type: FactorType;
+  send?(db: Db, factor: Factor, flow: MfaFlow, account: AccountForMail): Promise<CodeSent>;
+  /** True only for a right code that has not been used before; any state change is atomic. */
+  verify(db: Db, factor: Factor, flow: MfaFlow, code: string): Promise<boolean>;
+}
+
+/** The factors that satisfy rule 7 ("no MFA reset to blank"): recovery codes are a fallback only. */
+export function countsAsFactor(type: string): boolean {
+  return type === 'email' || type === 'sms' || type === 'totp';
+}

@@ -1,0 +1,112 @@
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Database, MfaFlowTable } from '../db/schema';
+import type { ServerContext } from '../context';
+import { ApiError } from '../http/api-error';
+import { newId } from '../support/random';
+
+export type FlowKind = 'login' | 'step_up' | 'enroll';
+export type MfaFlow = Selectable<MfaFlowTable>;
+
+/** Wrong codes a flow tolerates before it burns (SECURITY.md 10): five, across resends. */
+export const maxCodeAttempts = 5;
+
+export const flowLifetimes: Record<FlowKind, number> = {
+  login: 15 * 60_000,
+  step_up: 10 * 60_000,
+  enroll: 30 * 60_000,
+};
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * A flow is the stored state of one challenge: a login after its password, a step-up of a session, or
+ * the first code of a new factor. Every step checks it is still valid (Kratos' Valid()). A code attempt
+ * is *reserved* before the code is checked — one conditional UPDATE — so fifty parallel guesses cannot
+ * all be checked: at most `maxCodeAttempts` ever reach verification.
+ */
+export class MfaFlows {
+  constructor(private readonly ctx: Pick<ServerContext, 'clock' | 'random'>) {}
+
+  async create(
+    db: Db,
+    kind: FlowKind,
+    accountId: string,
+    links: { sessionId?: string | null; factorId?: string | null } = {},
+  ): Promise<MfaFlow> {
+    const now = this.ctx.clock.now();
+    const flow: MfaFlow = {
+      id: newId(this.ctx.random),
+      kind,
+      account_id: accountId,
+      session_id: links.sessionId ?? null,
+      factor_id: links.factorId ?? null,
+      created_at: now,
+      expires_at: now + flowLifetimes[kind],
+      failures: 0,
+      completed_at: null,
+      burned_at: null,
+    };
+    await db.insertInto('mfa_flows').values(flow).execute();
+    return flow;
+  }
+
+  async find(db: Db, id: string): Promise<MfaFlow | undefined> {
+    return db.selectFrom('mfa_flows').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** The flow if it may take another step; the contract's error otherwise. */
+  usable(flow: MfaFlow | undefined, expiredCode: 'login_expired' = 'login_expired'): MfaFlow {
+    if (!flow) throw new ApiError('login_not_found');
+    if (flow.burned_at !== null) throw new ApiError('too_many_attempts');
+    if (flow.completed_at !== null || this.ctx.clock.now() >= flow.expires_at)
+      throw new ApiError(expiredCode);
+    return flow;
+  }
+
+  /** Takes one of the flow's attempts; false when none is left (the flow is then burned). */
+  async reserveAttempt(db: Db, flowId: string): Promise<{ ok: boolean; attemptsLeft: number }> {
+    const now = this.ctx.clock.now();
+    const updated = await db
+      .updateTable('mfa_flows')
+      .set({ failures: sql<number>`failures + 1` })
+      .where('id', '=', flowId)
+      .where('failures', '<', maxCodeAttempts)
+      .where('burned_at', 'is', null)
+      .where('completed_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returning('failures')
+      .executeTakeFirst();
+    if (!updated) {
+      await this.burn(db, flowId);
+      return { ok: false, attemptsLeft: 0 };
+    }
+    return { ok: true, attemptsLeft: maxCodeAttempts - Number(updated.failures) };
+  }
+
+  /** After a wrong code: burn the flow when that was the last attempt. */
+  async afterFailure(db: Db, flowId: string, attemptsLeft: number): Promise<void> {
+    if (attemptsLeft <= 0) await this.burn(db, flowId);
+  }
+
+  /** Marks the flow done, once: a second, parallel success finds it completed and fails. */
+  async complete(db: Db, flowId: string): Promise<boolean> {
+    const result = await db
+      .updateTable('mfa_flows')
+      .set({ completed_at: this.ctx.clock.now(), failures: sql<number>`failures - 1` })
+      .where('id', '=', flowId)
+      .where('completed_at', 'is', null)
+      .where('burned_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  private async burn(db: Db, flowId: string): Promise<void> {
+    await db
+      .updateTable('mfa_flows')
+      .set({ burned_at: this.ctx.clock.now() })
+      .where('id', '=', flowId)
+      .where('burned_at', 'is', null)
+      .where('completed_at', 'is', null)
+      .execute();
+  }
+}

@@ -1,0 +1,117 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../db/schema';
+import type { ServerContext } from '../context';
+import { ApiError } from '../http/api-error';
+import { newId } from '../support/random';
+
+export const codeLifetimeMs = 10 * 60_000;
+export const resendCooldownMs = 30_000;
+/** Codes sent to one address or number per hour, whoever asks: a mail/SMS bomb stops here. */
+export const sendsPerTargetPerHour = { max: 10, windowMs: 3_600_000 };
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * Mailed and texted codes: 6 digits, valid 10 minutes, single use, bound to one flow and one factor.
+ * Only an HMAC keyed with the server key is stored: a 6-digit code under plain SHA-256 would fall to
+ * a million guesses from a stolen database. A new code supersedes the flow's older ones for that factor.
+ */
+export class OneTimeCodes {
+  constructor(
+    private readonly ctx: Pick<ServerContext, 'clock' | 'random' | 'limiter'>,
+    private readonly hmacKey: Buffer,
+  ) {}
+
+  /** Cooldown and per-target limits, checked before anything is written or sent. */
+  async checkCanSend(db: Db, flowId: string, factorId: string, target: string): Promise<void> {
+    const now = this.ctx.clock.now();
+    const last = await db
+      .selectFrom('mfa_codes')
+      .select('created_at')
+      .where('flow_id', '=', flowId)
+      .where('factor_id', '=', factorId)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+    if (last && now - last.created_at < resendCooldownMs) {
+      throw new ApiError('resend_too_soon', {
+        retryAfterSeconds: Math.ceil((last.created_at + resendCooldownMs - now) / 1000),
+      });
+    }
+    const decision = await this.ctx.limiter.consume(
+      `code-send:${target.toLowerCase()}`,
+      sendsPerTargetPerHour,
+      db,
+    );
+    if (!decision.allowed) {
+      throw new ApiError('resend_too_soon', { retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000) });
+    }
+  }
+
+  async issue(
+    db: Db,
+    flowId: string,
+    factorId: string,
+  ): Promise<{ code: string; expiresAt: number; resendAfter: number }> {
+    const now = this.ctx.clock.now();
+    await db
+      .updateTable('mfa_codes')
+      .set({ superseded_at: now })
+      .where('flow_id', '=', flowId)
+      .where('factor_id', '=', factorId)
+      .where('used_at', 'is', null)
+      .where('superseded_at', 'is', null)
+      .execute();
+    const code = String(this.ctx.random.int(1_000_000)).padStart(6, '0');
+    const expiresAt = now + codeLifetimeMs;
+    await db
+      .insertInto('mfa_codes')
+      .values({
+        id: newId(this.ctx.random),
+        flow_id: flowId,
+        factor_id: factorId,
+        code_hash: this.hash(code),
+        created_at: now,
+        expires_at: expiresAt,
+        used_at: null,
+        superseded_at: null,
+      })
+      .execute();
+    return { code, expiresAt, resendAfter: now + resendCooldownMs };
+  }
+
+  /** True once for the right, live, unused code of this flow and factor; it is used up atomically. */
+  async consume(db: Db, flowId: string, factorId: string, code: string): Promise<boolean> {
+    if (!/^\d{6}$/.test(code)) return false;
+    const now = this.ctx.clock.now();
+    const live = await db
+      .selectFrom('mfa_codes')
+      .select(['id', 'code_hash'])
+      .where('flow_id', '=', flowId)
+      .where('factor_id', '=', factorId)
+      .where('used_at', 'is', null)
+      .where('superseded_at', 'is', null)
+      .where('expires_at', '>', now)
+      .execute();
+    const match = live.find((row) => this.matches(code, row.code_hash));
+    if (!match) return false;
+    const used = await db
+      .updateTable('mfa_codes')
+      .set({ used_at: now })
+      .where('id', '=', match.id)
+      .where('used_at', 'is', null)
+      .where(sql<boolean>`superseded_at is null`)
+      .executeTakeFirst();
+    return used.numUpdatedRows === 1n;
+  }
+
+  private hash(code: string): string {
+    return createHmac('sha256', this.hmacKey).update(code).digest('base64url');
+  }
+
+  private matches(code: string, stored: string): boolean {
+    const a = Buffer.from(this.hash(code), 'base64url');
+    const b = Buffer.from(stored, 'base64url');
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+}

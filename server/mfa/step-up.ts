@@ -1,0 +1,73 @@
+import type { ChallengeResponse } from '../../common/contract/http';
+import type { ServerContext } from '../context';
+import type { Session } from '../login/sessions';
+import { iso } from '../support/clock';
+import type { Challenges } from './challenges';
+import { privilegeMs } from './factor-management';
+import type { MfaFlow, MfaFlows } from './flows';
+import { accountForMail } from './notices';
+
+/**
+ * Step-up: a signed-in user proves a factor again before changing factors. One open step-up flow per
+ * session carries the attempt count, so asking for a new challenge does not reset the wrong guesses.
+ */
+export class StepUp {
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly flows: MfaFlows,
+    private readonly challenges: Challenges,
+  ) {}
+
+  async challenge(session: Session, factorId: string): Promise<ChallengeResponse> {
+    const flow = await this.openFlow(session);
+    const factor = await this.challenges.factorFor(this.ctx.db, flow, factorId);
+    const response = await this.challenges.send(
+      flow,
+      factor,
+      await accountForMail(this.ctx.db, session.accountId),
+    );
+    this.ctx.outbox.kick();
+    return response;
+  }
+
+  async verify(
+    session: Session,
+    factorId: string,
+    code: string,
+    ip: string | null,
+  ): Promise<{ privilegedUntil: string }> {
+    const flow = await this.openFlow(session);
+    const factor = await this.challenges.factorFor(this.ctx.db, flow, factorId);
+    await this.challenges.verify(flow, factor, code);
+    const privilegedUntil = this.ctx.clock.now() + privilegeMs;
+    await this.ctx.db
+      .updateTable('sessions')
+      .set({ privileged_until: privilegedUntil })
+      .where('id', '=', session.id)
+      .execute();
+    await this.ctx.audit.record(this.ctx.db, {
+      accountId: session.accountId,
+      actor: 'user',
+      action: 'mfa.step_up',
+      detail: { type: factor.type },
+      ip,
+    });
+    return { privilegedUntil: iso(privilegedUntil) };
+  }
+
+  /** The session's live step-up flow; a burned one blocks until it expires, then a new one starts. */
+  private async openFlow(session: Session): Promise<MfaFlow> {
+    const now = this.ctx.clock.now();
+    const open = await this.ctx.db
+      .selectFrom('mfa_flows')
+      .selectAll()
+      .where('session_id', '=', session.id)
+      .where('kind', '=', 'step_up')
+      .where('completed_at', 'is', null)
+      .where('expires_at', '>', now)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+    if (open) return this.flows.usable(open);
+    return this.flows.create(this.ctx.db, 'step_up', session.accountId, { sessionId: session.id });
+  }
+}

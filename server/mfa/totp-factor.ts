@@ -1,0 +1,37 @@
+import type { ServerContext } from '../context';
+import type { SecretBox } from '../support/secret-key';
+import type { MfaFlow } from './flows';
+import type { Db, Factor, FactorStrategy } from './factor-strategy';
+import { verifyTotp } from './totp';
+
+/**
+ * The authenticator app. Its seed is sealed with the server key at rest and never read back out to a
+ * client after enrollment. A code is refused when its time step is not newer than the last accepted
+ * one; the step is recorded with a conditional UPDATE so two parallel uses of one code succeed once.
+ */
+export class TotpFactor implements FactorStrategy {
+  readonly type = 'totp' as const;
+
+  constructor(
+    private readonly ctx: Pick<ServerContext, 'clock'>,
+    private readonly box: SecretBox,
+  ) {}
+
+  async verify(db: Db, factor: Factor, _flow: MfaFlow, code: string): Promise<boolean> {
+    if (!factor.secret) return false;
+    const step = await verifyTotp(
+      this.box.open(factor.secret),
+      code,
+      this.ctx.clock.now(),
+      factor.last_totp_step,
+    );
+    if (step === undefined) return false;
+    const recorded = await db
+      .updateTable('mfa_factors')
+      .set({ last_totp_step: step })
+      .where('id', '=', factor.id)
+      .where((eb) => eb.or([eb('last_totp_step', 'is', null), eb('last_totp_step', '<', step)]))
+      .executeTakeFirst();
+    return recorded.numUpdatedRows === 1n;
+  }
+}

@@ -1,0 +1,111 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/schema';
+import type { ServerContext } from '../context';
+import { iso } from '../support/clock';
+import { issueToken, parseToken, secretMatches } from '../support/secret-token';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface IssuedDevice {
+  id: string;
+  token: string;
+  expiresAt: string;
+}
+
+/**
+ * "Trust this computer (skip MFA for a week)": a TrustedDevice is a split token the desktop app keeps in
+ * the OS keychain. It lives TRUSTED_DEVICE_TTL from issue — fixed, not sliding — and only skips the
+ * second factor together with the right password of the same account. Explicit logout revokes it.
+ */
+export class TrustedDevices {
+  constructor(private readonly ctx: Pick<ServerContext, 'clock' | 'random' | 'config'>) {}
+
+  async issue(db: Db, accountId: string, name: string | undefined): Promise<IssuedDevice> {
+    const now = this.ctx.clock.now();
+    const issued = issueToken(this.ctx.random);
+    const expiresAt = now + this.ctx.config.trustedDeviceTtlMs;
+    await db
+      .insertInto('trusted_devices')
+      .values({
+        id: issued.id,
+        account_id: accountId,
+        secret_hash: issued.secretHash,
+        name: name?.trim() || 'Unnamed computer',
+        created_at: now,
+        expires_at: expiresAt,
+        last_used_at: null,
+        revoked_at: null,
+      })
+      .execute();
+    return { id: issued.id, token: issued.token, expiresAt: iso(expiresAt) };
+  }
+
+  /** The device id when the token is a live device of this account; undefined for anything else. */
+  async recognise(db: Db, accountId: string, token: string | undefined): Promise<string | undefined> {
+    const parsed = token ? parseToken(token) : undefined;
+    if (!parsed) return undefined;
+    const row = await db
+      .selectFrom('trusted_devices')
+      .selectAll()
+      .where('id', '=', parsed.id)
+      .executeTakeFirst();
+    const now = this.ctx.clock.now();
+    if (!row || !secretMatches(parsed.secret, row.secret_hash)) return undefined;
+    if (row.account_id !== accountId || row.revoked_at !== null || now >= row.expires_at) return undefined;
+    await db.updateTable('trusted_devices').set({ last_used_at: now }).where('id', '=', row.id).execute();
+    return row.id;
+  }
+
+  /** Revokes the device a token names, if it belongs to the account; a foreign or forged token does nothing. */
+  async revokeByToken(db: Db, accountId: string, token: string): Promise<boolean> {
+    const parsed = parseToken(token);
+    if (!parsed) return false;
+    const row = await db
+      .selectFrom('trusted_devices')
+      .select(['id', 'account_id', 'secret_hash'])
+      .where('id', '=', parsed.id)
+      .executeTakeFirst();
+    if (!row || row.account_id !== accountId || !secretMatches(parsed.secret, row.secret_hash)) return false;
+    await this.revoke(db, accountId, row.id);
+    return true;
+  }
+
+  async revoke(db: Db, accountId: string, deviceId: string): Promise<boolean> {
+    const result = await db
+      .updateTable('trusted_devices')
+      .set({ revoked_at: this.ctx.clock.now() })
+      .where('id', '=', deviceId)
+      .where('account_id', '=', accountId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
+
+  async revokeAll(db: Db, accountId: string): Promise<void> {
+    await db
+      .updateTable('trusted_devices')
+      .set({ revoked_at: this.ctx.clock.now() })
+      .where('account_id', '=', accountId)
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
+
+  async list(db: Db, accountId: string, currentDeviceId: string | null) {
+    const rows = await db
+      .selectFrom('trusted_devices')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', this.ctx.clock.now())
+      .orderBy('created_at', 'desc')
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      createdAt: iso(row.created_at),
+      lastUsedAt: row.last_used_at === null ? null : iso(row.last_used_at),
+      expiresAt: iso(row.expires_at),
+      current: row.id === currentDeviceId,
+    }));
+  }
+}
