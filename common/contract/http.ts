@@ -189,7 +189,15 @@ export const addFactorRequest = z
   .discriminatedUnion('type', [
     z.object({ type: z.literal('totp'), label: cleanText(60).optional() }),
     z.object({ type: z.literal('email'), email: z.string().max(400) }),
-    z.object({ type: z.literal('sms'), phone: z.string().max(40) }),
+    z.object({
+      type: z.literal('sms'),
+      phone: z.string().max(40),
+      /** Where a number without +country code is from (ISO 3166 alpha-2); default: the account's locale. */
+      country: z
+        .string()
+        .regex(/^[A-Z]{2}$/, { error: 'invalid' })
+        .optional(),
+    }),
     z.object({ type: z.literal('recovery_codes') }),
   ])
   .meta({ id: 'AddFactorRequest' });

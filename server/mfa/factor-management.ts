@@ -8,6 +8,7 @@ import {
 } from '../../common/contract/http';
 import { maskEmail } from '../../common/domain/email';
 import { maskPhone, normalisePhone } from '../../common/domain/phone';
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import type { Session, Sessions } from '../login/sessions';
@@ -73,7 +74,9 @@ export class FactorManagement {
       target = email.data;
       label = maskEmail(target);
     } else {
-      const phone = normalisePhone(request.phone);
+      // A national number ("06 12345678") needs a country: the one given, else the locale's (nl -> NL).
+      const wanted = request.country ?? (account.locale === 'nl' ? 'NL' : undefined);
+      const phone = normalisePhone(request.phone, wanted && isSupportedCountry(wanted) ? wanted : undefined);
       if (!phone.ok) throw new ApiError('invalid_phone', { reason: phone.reason });
       target = phone.e164;
       label = maskPhone(target);
