@@ -7,8 +7,11 @@ import type { LoggerOptions } from 'pino';
  */
 export const secretQueryParameters = /([?&](?:token|code|deviceToken|secret)=)[^&#]*/gi;
 
+// A loginId stands for a checked password: it is half a credential, so it stays out of logs too.
+const loginIdInPath = /(\/v1\/login\/)[^/?#]+/g;
+
 export function redactUrl(url: string): string {
-  return url.replace(secretQueryParameters, '$1[redacted]');
+  return url.replace(secretQueryParameters, '$1[redacted]').replace(loginIdInPath, '$1[redacted]');
 }
 
 export function loggerOptions(level: string): LoggerOptions {
