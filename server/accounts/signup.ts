@@ -14,6 +14,11 @@ import { issueActivationLink } from './activation-links';
 
 type SignupInput = z.output<typeof signupRequest>;
 
+/** Signups from one address per hour: generous for an office behind one NAT, a wall for a script. */
+export const signupIpLimit = { max: 100, windowMs: 3_600_000 };
+/** Notices to the owner of a taken address per hour: repeated signups must not flood their inbox. */
+export const takenNoticeLimit = { max: 3, windowMs: 3_600_000 };
+
 /**
  * Signup answers the same whether or not the address is taken (SECURITY.md 1): same status, same body,
  * the same work (one password hash, one queued mail). The owner of a taken address gets a notice mail
@@ -25,6 +30,9 @@ export class SignupService {
   async signup(input: SignupInput, ip: string | null): Promise<void> {
     const reasons = checkPassword(input.password, input);
     if (reasons.length > 0) throw new ApiError('weak_password', { reasons });
+    const byIp = await this.ctx.limiter.consume(`signup-ip:${ip ?? 'unknown'}`, signupIpLimit);
+    if (!byIp.allowed)
+      throw new ApiError('rate_limited', { retryAfterSeconds: Math.ceil(byIp.retryAfterMs / 1000) });
 
     const passwordHash = await this.ctx.hasher.hash(input.password);
     const emailNormalized = normaliseEmail(input.email);
@@ -93,6 +101,14 @@ export class SignupService {
     ip: string | null,
   ): Promise<void> {
     const locale = asLocale(account.locale);
+    await this.ctx.audit.record(trx, {
+      accountId: account.id,
+      actor: 'system',
+      action: 'account.signup_repeated',
+      ip,
+    });
+    const notice = await this.ctx.limiter.consume(`signup-notice:${account.id}`, takenNoticeLimit, trx);
+    if (!notice.allowed) return;
     const activationLink =
       account.activated_at === null ? await issueActivationLink(this.ctx, trx, account.id) : undefined;
     await this.ctx.outbox.queueMail(trx, {
@@ -105,12 +121,6 @@ export class SignupService {
         activationLink,
         validFor: describeDuration(this.ctx.config.activationLinkTtlMs, locale),
       },
-    });
-    await this.ctx.audit.record(trx, {
-      accountId: account.id,
-      actor: 'system',
-      action: 'account.signup_repeated',
-      ip,
     });
   }
 }
