@@ -25,7 +25,8 @@ function messageId(mail: OutgoingMail): string {
 
 /** Real delivery through an SMTP server (MAIL_URL). */
 export function smtpTransport(mailUrl: string): MailTransport {
-  const transporter = nodemailer.createTransport(mailUrl, {});
+  // Bounded waits: a mail server that hangs must not stall the worker for nodemailer's default 10 min.
+  const transporter = nodemailer.createTransport({ url: mailUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
   return {
     kind: 'smtp',
     async send(mail) {
@@ -51,8 +52,9 @@ export function fileMailTransport(outboxDir: string, log: Logger): MailTransport
       const file = path.join(dir, `${stamp}-${mail.id}.eml`);
       await writeFile(`${file}.tmp`, info.message as Buffer, { mode: 0o600 });
       await rename(`${file}.tmp`, file);
-      // The file is the delivery; the log names it without its content (which carries links).
-      log.info({ outboxFile: file, subject: mail.subject }, 'mail written to the outbox');
+      // The file is the delivery; the log names it without its content, not even the subject: links and
+      // one-time codes travel in mails, and a code mail names its code in the subject.
+      log.info({ outboxFile: file }, 'mail written to the outbox');
     },
   };
 }

@@ -1,0 +1,196 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openDatabase, type DatabaseHandle, type Dialect } from '../../server/db/connect';
+import { dialects, uniqueEmail } from '../helpers/harness';
+import { createTestDatabase } from '../helpers/postgres';
+import { SmtpPeer, activationTokenIn } from '../helpers/smtp-peer';
+
+// SECURITY.md 28: the server killed (SIGKILL, no shutdown) in the middle of signups. After a restart,
+// every signup that was answered 202 has its account and its activation mail, and every account that
+// was committed at all has its mail (the mail is written in the signup's own transaction).
+
+const root = path.resolve(import.meta.dirname, '../..');
+const signupCount = 30;
+/** How long mail may take to go out after the restart: a mail the killed process had claimed waits for
+ * its lease (15 s) to run out, plus one poll of the worker. */
+const deliveryDeadlineMs = 25_000;
+/** Starting means transpiling the server with tsx, which takes seconds on a busy two-core machine. */
+const startupDeadlineMs = 40_000;
+
+interface ServerProcess {
+  child: ChildProcess;
+  exited: Promise<void>;
+  output: string[];
+}
+
+const running = new Set<ServerProcess>();
+const cleanups: (() => Promise<void> | void)[] = [];
+
+afterEach(async () => {
+  for (const server of running) await kill(server);
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** `npm run server` as operators run it: its own process, configured by the environment only. */
+function startServer(env: Record<string, string>): ServerProcess {
+  const inherited = { ...process.env };
+  for (const name of ['DATABASE_URL', 'MAIL_URL', 'SECRET_KEY', 'PUBLIC_URL', 'HOST']) delete inherited[name];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: root,
+    env: { ...inherited, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const server = { child, exited, output };
+  running.add(server);
+  void exited.then(() => running.delete(server));
+  return server;
+}
+
+async function kill(server: ServerProcess): Promise<void> {
+  if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
+  await server.exited;
+}
+
+async function waitUntilReady(server: ServerProcess, baseUrl: string): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      if (server.child.exitCode !== null) {
+        throw new Error(`server exited with ${server.child.exitCode}:\n${server.output.join('')}`);
+      }
+      const response = await fetch(`${baseUrl}/healthz`);
+      expect(response.status).toBe(200);
+    },
+    { timeout: startupDeadlineMs, interval: 50 },
+  );
+}
+
+type SignupOutcome = { email: string; status: number | 'no answer' };
+
+async function signup(baseUrl: string, email: string): Promise<SignupOutcome> {
+  try {
+    const response = await fetch(`${baseUrl}/v1/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        firstName: 'Kim',
+        lastName: 'Crash',
+        email,
+        password: 'violet-harbour-lantern-42',
+        acceptTerms: true,
+      }),
+    });
+    await response.arrayBuffer();
+    return { email, status: response.status };
+  } catch {
+    return { email, status: 'no answer' };
+  }
+}
+
+/** The database settings for a server of this dialect: SQLite in DATA_DIR, or a fresh PostgreSQL database. */
+async function databaseFor(dialect: Dialect): Promise<{ env: Record<string, string> }> {
+  if (dialect === 'sqlite') return { env: {} };
+  const database = await createTestDatabase();
+  cleanups.push(() => database.drop());
+  return { env: { DATABASE_URL: database.url } };
+}
+
+function openAsTheServerDoes(env: Record<string, string>, dataDir: string): DatabaseHandle {
+  const handle = openDatabase(env.DATABASE_URL, dataDir);
+  cleanups.push(() => handle.db.destroy());
+  return handle;
+}
+
+describe.each(dialects)('a server killed during signups [%s]', (dialect) => {
+  it(
+    'has the account and the activation mail of every accepted signup after a restart',
+    async () => {
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'wem-crash-'));
+      cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+      const smtp = new SmtpPeer();
+      await smtp.start();
+      cleanups.push(() => smtp.stop());
+      const database = await databaseFor(dialect);
+      const port = await freePort();
+      const baseUrl = `http://127.0.0.1:${port}`;
+      const env = { ...database.env, DATA_DIR: dataDir, PORT: String(port), MAIL_URL: smtp.url };
+
+      const first = startServer(env);
+      await waitUntilReady(first, baseUrl);
+
+      const emails = Array.from({ length: signupCount }, () => uniqueEmail('crash'));
+      let answered = 0;
+      let killed = false;
+      const outcomes = Promise.all(
+        emails.map((email) =>
+          signup(baseUrl, email).then((outcome) => {
+            if (outcome.status !== 'no answer') answered++;
+            // Pull the plug while most signups are still hashing, committing or mailing.
+            if (answered >= 5 && !killed) {
+              killed = true;
+              first.child.kill('SIGKILL');
+            }
+            return outcome;
+          }),
+        ),
+      );
+      const results = await outcomes;
+      await first.exited;
+
+      const accepted = results.filter((r) => r.status === 202).map((r) => r.email);
+      expect(results.filter((r) => r.status !== 202 && r.status !== 'no answer')).toEqual([]);
+      expect(accepted.length).toBeGreaterThanOrEqual(5);
+      expect(accepted.length, 'the kill came after every signup had been answered').toBeLessThan(signupCount);
+
+      const second = startServer(env);
+      await waitUntilReady(second, baseUrl);
+      await vi.waitFor(
+        () => {
+          for (const email of accepted) expect(smtp.to(email), email).not.toHaveLength(0);
+        },
+        { timeout: deliveryDeadlineMs, interval: 100 },
+      );
+
+      const db = openAsTheServerDoes(env, dataDir).db;
+      const accounts = await db.selectFrom('accounts').select('email').execute();
+      const stored = new Set(accounts.map((a) => a.email));
+      for (const email of accepted) expect(stored, email).toContain(email);
+      // Committed but unanswered signups (the answer died with the process) have their mail too.
+      await vi.waitFor(
+        () => {
+          for (const email of stored) expect(smtp.to(email), email).not.toHaveLength(0);
+        },
+        { timeout: deliveryDeadlineMs, interval: 100 },
+      );
+
+      for (const email of accepted) {
+        const mails = smtp.to(email);
+        // At-least-once: a mail sent just before the kill may come again, but as the same message.
+        expect(new Set(mails.map((m) => m.messageId)).size, email).toBe(1);
+        const activation = await fetch(`${baseUrl}/v1/activation`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token: activationTokenIn(mails[0]!) }),
+        });
+        expect(activation.status, email).toBe(200);
+      }
+    },
+    2 * startupDeadlineMs + 2 * deliveryDeadlineMs,
+  );
+});
