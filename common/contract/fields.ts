@@ -7,15 +7,25 @@ import { isCleanText } from '../domain/text';
  * characters, so malformed or tricky input is a 400 with a field name instead of a database error.
  */
 
-export function cleanText(max: number) {
-  return z.string().max(max, { error: 'too_long' }).refine(isCleanText, { error: 'invalid_characters' });
+interface TextOptions {
+  /** Line breaks belong in a reason or a note, never in a name: there they forge lines in mails. */
+  multiline?: boolean;
 }
 
-export function requiredText(max: number) {
+export function cleanText(max: number, { multiline = false }: TextOptions = {}) {
+  return z
+    .string()
+    .max(max, { error: 'too_long' })
+    .refine((value) => isCleanText(value) && (multiline || !/[\t\n]/.test(value)), {
+      error: 'invalid_characters',
+    });
+}
+
+export function requiredText(max: number, options: TextOptions = {}) {
   return z
     .string()
     .transform((value) => value.trim().normalize('NFC'))
-    .pipe(cleanText(max).min(1, { error: 'required' }));
+    .pipe(cleanText(max, options).min(1, { error: 'required' }));
 }
 
 export const emailField = z

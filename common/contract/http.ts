@@ -176,7 +176,9 @@ export const loginVerifyResponse = z
 export type LoginVerifyResponse = z.infer<typeof loginVerifyResponse>;
 
 export const mfaResetRequestBody = z
-  .object({ reason: requiredText(2000).pipe(z.string().min(10, { error: 'too_short' })) })
+  .object({
+    reason: requiredText(2000, { multiline: true }).pipe(z.string().min(10, { error: 'too_short' })),
+  })
   .meta({ id: 'MfaResetRequestBody' });
 export const mfaResetRequested = z.object({ requestId: z.string(), status: z.literal('pending') });
 
@@ -258,7 +260,9 @@ export const resetRequestView = z
   .meta({ id: 'MfaResetRequest' });
 export const resetRequestList = z.array(resetRequestView);
 export const resetRequestQuery = z.object({ status: resetRequestStatus.optional() });
-export const decisionRequest = z.object({ note: requiredText(2000) }).meta({ id: 'DecisionRequest' });
+export const decisionRequest = z
+  .object({ note: requiredText(2000, { multiline: true }) })
+  .meta({ id: 'DecisionRequest' });
 
 export const auditEntryView = z.object({
   id: z.string(),
