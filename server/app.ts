@@ -25,6 +25,7 @@ import { activationPage } from './http/activation-page';
 import { answerFrameworkError, installErrorHandling } from './http/error-handler';
 import { loggerOptions } from './http/logging';
 import { RateLimiter } from './http/rate-limiter';
+import { ApiError } from './http/api-error';
 import type { ApiInstance } from './http/route-types';
 import { LoginService } from './login/login-service';
 import { PasswordGuard } from './login/password-guard';
@@ -161,7 +162,8 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
     bodyLimit,
     trustProxy: config.trustProxy,
     routerOptions: { maxParamLength: 200 },
-    return503OnClosing: true,
+    // While closing, requests on kept-alive connections get the contract's 503 (hook below), not Fastify's.
+    return503OnClosing: false,
     frameworkErrors: answerFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();
   // JSON in and out (API.md): a text/plain body is a 415, not a string the schema then refuses.
@@ -170,6 +172,12 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('session', null);
   installErrorHandling(app);
+  let closing = false;
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    void reply.header('connection', 'close');
+    throw new ApiError('service_unavailable', { retryAfterSeconds: 1 });
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -220,6 +228,7 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
     context,
     worker,
     async close() {
+      closing = true;
       await app.close();
       await worker.stop();
     },

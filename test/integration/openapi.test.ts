@@ -1,0 +1,238 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { errorCodes } from '../../common/contract/errors';
+import {
+  activationRequest,
+  activationResendRequest,
+  loginRequest,
+  logoutRequest,
+  signupRequest,
+} from '../../common/contract/http';
+import { startTestApi, type JsonResponse, type TestApi } from '../helpers/harness';
+
+/**
+ * GET /openapi.json is how other clients learn the API: it must be a well-formed OpenAPI 3 document that
+ * describes exactly the /v1 routes the server answers, with their bodies and their error responses.
+ */
+
+const operationMethods = ['get', 'put', 'post', 'delete', 'patch', 'options'] as const;
+
+/** `METHOD /path` for every route the app registered, read from Fastify's own route tree. */
+function registeredRoutes(api: TestApi): string[] {
+  const routes: string[] = [];
+  const prefixes: string[] = [];
+  for (const line of api.api.app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const match = /^([│ ├└─]*?)[├└]── (\S+)(?: \(([^)]*)\))?$/.exec(line);
+    if (!match) continue;
+    const depth = (match[1] ?? '').length / 4;
+    const path = `${prefixes[depth - 1] ?? ''}${match[2]}`;
+    prefixes[depth] = path;
+    prefixes.length = depth + 1;
+    for (const method of (match[3] ?? '').split(',').map((m) => m.trim())) {
+      // HEAD is Fastify's automatic twin of every GET, not a route of its own.
+      if (method && method !== 'HEAD') routes.push(`${method} ${path}`);
+    }
+  }
+  return routes.sort();
+}
+
+/** The same route in OpenAPI's spelling: `/v1/login/:loginId/verify` -> `/v1/login/{loginId}/verify`. */
+function openApiPath(path: string): string {
+  return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+function documentedOperations(doc: JsonResponse): string[] {
+  const operations: string[] = [];
+  for (const [path, item] of Object.entries<Record<string, unknown>>(doc.paths)) {
+    for (const method of operationMethods) {
+      if (item[method]) operations.push(`${method.toUpperCase()} ${path}`);
+    }
+  }
+  return operations.sort();
+}
+
+function operation(doc: JsonResponse, key: string): JsonResponse {
+  const [method, path] = key.split(' ');
+  return doc.paths[path ?? '']?.[(method ?? '').toLowerCase()];
+}
+
+/** Follows a local `$ref` (`#/components/schemas/X`) to the schema it names. */
+function resolve(doc: JsonResponse, schema: JsonResponse): JsonResponse {
+  if (!schema?.$ref) return schema;
+  const name = /^#\/components\/schemas\/(.+)$/.exec(schema.$ref)?.[1];
+  return name === undefined ? undefined : doc.components?.schemas?.[name];
+}
+
+/** Every `$ref` string anywhere in the document. */
+function refsIn(value: unknown, found: string[] = []): string[] {
+  if (Array.isArray(value)) value.forEach((v) => refsIn(v, found));
+  else if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === '$ref' && typeof inner === 'string') found.push(inner);
+      else refsIn(inner, found);
+    }
+  }
+  return found;
+}
+
+/** The request body a route documents, resolved, allowing the `anyOf [schema, null]` of an optional body. */
+function requestSchema(doc: JsonResponse, key: string): JsonResponse {
+  const schema = operation(doc, key)?.requestBody?.content?.['application/json']?.schema;
+  const nonNull = schema?.anyOf?.find((s: JsonResponse) => s?.type !== 'null') ?? schema;
+  return resolve(doc, nonNull);
+}
+
+/** The request bodies of API.md, as the contract defines them, and the error statuses API.md lists. */
+const contractRoutes: {
+  route: string;
+  body?: z.ZodObject;
+  errors: number[];
+  authenticated?: boolean;
+}[] = [
+  { route: 'POST /v1/accounts', body: signupRequest, errors: [400] },
+  { route: 'POST /v1/activation', body: activationRequest, errors: [400, 409, 410] },
+  { route: 'POST /v1/activation/resend', body: activationResendRequest, errors: [429] },
+  { route: 'POST /v1/login', body: loginRequest, errors: [401, 403, 429] },
+  { route: 'POST /v1/logout', body: logoutRequest, errors: [401], authenticated: true },
+  { route: 'GET /v1/me', errors: [401], authenticated: true },
+];
+
+describe('the OpenAPI document', () => {
+  let api: TestApi | undefined;
+  let doc: JsonResponse;
+  const t = (): TestApi => {
+    if (!api) throw new Error('test API not started');
+    return api;
+  };
+
+  beforeAll(async () => {
+    api = await startTestApi('sqlite');
+    const response = await api.request('GET', '/openapi.json');
+    expect(response.status).toBe(200);
+    expect(String(response.headers['content-type'])).toMatch(/^application\/json/);
+    doc = response.body;
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('is an OpenAPI 3 document with info, paths and resolvable references', () => {
+    expect(doc.openapi).toMatch(/^3\.[01]\.\d+$/);
+    expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
+    expect(doc.info.title).not.toBe('');
+    expect(Object.keys(doc.paths).length).toBeGreaterThan(0);
+    for (const [path, item] of Object.entries<Record<string, JsonResponse>>(doc.paths)) {
+      expect(path).toMatch(/^\//);
+      for (const method of operationMethods) {
+        if (!item[method]) continue;
+        expect(Object.keys(item[method].responses ?? {}), `${method} ${path}`).not.toHaveLength(0);
+        for (const status of Object.keys(item[method].responses)) expect(status).toMatch(/^[1-5]\d\d$/);
+      }
+    }
+    const refs = refsIn(doc);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) expect(resolve(doc, { $ref: ref }), ref).toBeDefined();
+  });
+
+  it('describes every /v1 route the app registers, and no route it does not', () => {
+    const registered = registeredRoutes(t());
+    // The route tree was read correctly: Fastify knows every route found in it.
+    for (const route of registered) {
+      const [method, url] = route.split(' ');
+      expect(t().api.app.hasRoute({ method: method as 'GET', url: url ?? '' }), route).toBe(true);
+    }
+    expect(registered).toContain('POST /v1/accounts');
+    expect(registered).toContain('GET /v1/me');
+
+    const v1 = registered.filter((r) => r.split(' ')[1]?.startsWith('/v1/'));
+    const expected = v1.map((r) => {
+      const [method, path] = r.split(' ');
+      return `${method} ${openApiPath(path ?? '')}`;
+    });
+    expect(documentedOperations(doc).filter((o) => o.split(' ')[1]?.startsWith('/v1/'))).toEqual(
+      expected.sort(),
+    );
+    // Documented paths outside /v1 are served too (health); none is invented.
+    for (const documented of documentedOperations(doc)) {
+      const [method, path] = documented.split(' ');
+      const url = (path ?? '').replace(/\{([^}]+)\}/g, ':$1');
+      expect(t().api.app.hasRoute({ method: method as 'GET', url }), documented).toBe(true);
+    }
+  });
+
+  it('documents the path parameters of every /v1 route that has them', () => {
+    for (const key of documentedOperations(doc).filter((o) => o.includes('{'))) {
+      const names = [...key.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      const parameters: JsonResponse[] = operation(doc, key).parameters ?? [];
+      const inPath = parameters.filter((p) => p.in === 'path').map((p) => p.name);
+      expect(inPath.sort(), key).toEqual(names.sort());
+      for (const p of parameters.filter((p) => p.in === 'path'))
+        expect(p.required, `${key} ${p.name}`).toBe(true);
+    }
+  });
+
+  it('describes the JSON request body of every route that takes one, with the contract fields', () => {
+    for (const { route, body } of contractRoutes) {
+      if (!body) {
+        expect(operation(doc, route).requestBody, route).toBeUndefined();
+        continue;
+      }
+      const documented = requestSchema(doc, route);
+      expect(documented, route).toMatchObject({ type: 'object' });
+      const fields = Object.entries(body.shape);
+      expect(Object.keys(documented.properties ?? {}).sort(), route).toEqual(
+        fields.map(([name]) => name).sort(),
+      );
+      // A field is required when leaving it out is refused.
+      const required = fields
+        .filter(([, schema]) => !schema.safeParse(undefined).success)
+        .map(([name]) => name);
+      expect([...(documented.required ?? [])].sort(), route).toEqual(required.sort());
+    }
+    // Every other /v1 route that reads a body documents it as a JSON object schema too.
+    for (const key of documentedOperations(doc).filter((o) => o.startsWith('POST /v1/'))) {
+      const requestBody = operation(doc, key).requestBody;
+      if (!requestBody) continue;
+      expect(Object.keys(requestBody.content ?? {}), key).toEqual(['application/json']);
+      expect(requestSchema(doc, key), key).toBeDefined();
+    }
+  });
+
+  it('documents error responses with the Error schema, whose codes are the catalogue', () => {
+    const error = doc.components.schemas.Error;
+    expect(error).toBeDefined();
+    expect(error.required).toEqual(['error']);
+    expect(error.properties.error.required.sort()).toEqual(['code', 'message']);
+    expect([...error.properties.error.properties.code.enum].sort()).toEqual([...errorCodes].sort());
+
+    for (const key of documentedOperations(doc).filter((o) => o.split(' ')[1]?.startsWith('/v1/'))) {
+      const responses: Record<string, JsonResponse> = operation(doc, key).responses;
+      const statuses = Object.keys(responses);
+      expect(
+        statuses.some((s) => /^2/.test(s)),
+        `${key} documents its success`,
+      ).toBe(true);
+      expect(
+        statuses.some((s) => /^4/.test(s)),
+        `${key} documents its errors`,
+      ).toBe(true);
+      for (const status of statuses.filter((s) => /^[45]/.test(s))) {
+        expect(responses[status]?.content?.['application/json']?.schema, `${key} ${status}`).toEqual({
+          $ref: '#/components/schemas/Error',
+        });
+      }
+    }
+  });
+
+  it('lists the error statuses of API.md and the bearer scheme on the routes that need a session', () => {
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    for (const { route, errors, authenticated } of contractRoutes) {
+      const op = operation(doc, route);
+      expect(op, route).toBeDefined();
+      const statuses = Object.keys(op.responses).map(Number);
+      for (const status of errors) expect(statuses, `${route} documents ${status}`).toContain(status);
+      if (authenticated) expect(op.security, route).toEqual([{ bearer: [] }]);
+      else expect(op.security, route).toBeUndefined();
+    }
+  });
+});
