@@ -36,25 +36,7 @@ export class Outbox {
     message: { to: string; locale: Locale; template: T; variables: MailVariables[T] },
   ): Promise<string> {
     const rendered = renderMail(message.template, message.locale, message.variables);
-    const payload: QueuedMail = { to: message.to, ...rendered };
-    const id = newId(this.random);
-    const now = this.clock.now();
-    await trx
-      .insertInto('outbox')
-      .values({
-        id,
-        channel: 'mail',
-        template: message.template,
-        payload: this.box.seal(JSON.stringify(payload)),
-        created_at: now,
-        next_attempt_at: now,
-        claimed_until: null,
-        sent_at: null,
-        failed_at: null,
-        last_error: null,
-      })
-      .execute();
-    return id;
+    return this.insert(trx, 'mail', message.template, { to: message.to, ...rendered } satisfies QueuedMail);
   }
 
   /** A text message; like mail, it leaves only once the transaction that queued it commits. */
@@ -62,15 +44,26 @@ export class Outbox {
     trx: Transaction<Database> | Kysely<Database>,
     message: { to: string; body: string; template: string },
   ): Promise<string> {
+    return this.insert(trx, 'sms', message.template, {
+      to: message.to,
+      body: message.body,
+    } satisfies QueuedSms);
+  }
+
+  private async insert(
+    trx: Transaction<Database> | Kysely<Database>,
+    channel: 'mail' | 'sms',
+    template: string,
+    payload: QueuedMail | QueuedSms,
+  ): Promise<string> {
     const id = newId(this.random);
     const now = this.clock.now();
-    const payload: QueuedSms = { to: message.to, body: message.body };
     await trx
       .insertInto('outbox')
       .values({
         id,
-        channel: 'sms',
-        template: message.template,
+        channel,
+        template,
         payload: this.box.seal(JSON.stringify(payload)),
         created_at: now,
         next_attempt_at: now,

@@ -60,7 +60,12 @@ export class FactorManagement {
   async add(session: Session, request: AddFactorRequest, ip: string | null): Promise<AddFactorResponse> {
     this.requirePrivilege(session);
     const account = await accountForMail(this.ctx.db, session.accountId);
-    if (request.type === 'recovery_codes') return this.newRecoveryCodes(session, ip);
+    if (request.type === 'recovery_codes') {
+      // Recovery codes are a fallback, not a factor (rule 3): made while enrolling, they would be the
+      // account's only login option and turn a password alone into a full session.
+      if (session.scope === 'enrollment') throw new ApiError('enrollment_required');
+      return this.newRecoveryCodes(session, ip);
+    }
 
     let target: string | null = null;
     let label: string;
@@ -149,18 +154,7 @@ export class FactorManagement {
         .set({ status: 'active', activated_at: now, last_used_at: now })
         .where('id', '=', factor.id)
         .execute();
-      const account = await accountForMail(trx, session.accountId);
-      await noticeToOwner(this.ctx, trx, account, 'factor_added', {
-        factorType: factor.type,
-        factorLabel: factor.label,
-      });
-      await this.ctx.audit.record(trx, {
-        accountId: session.accountId,
-        actor: 'user',
-        action: 'mfa.factor_added',
-        detail: { type: factor.type, factorId: factor.id },
-        ip,
-      });
+      await this.announce(trx, factor, 'added', ip);
       if (session.scope !== 'enrollment') return undefined;
       // The first factor is in place: the enrollment session gives way to a full, privileged one.
       await this.sessions.revoke(trx, session.id);
@@ -219,20 +213,30 @@ export class FactorManagement {
       // A removed factor may be the one an intruder lacked: end every other way in (SECURITY.md 17).
       await this.devices.revokeAll(trx, session.accountId);
       await this.sessions.revokeAll(trx, session.accountId, session.id);
-      const account = await accountForMail(trx, session.accountId);
-      await noticeToOwner(this.ctx, trx, account, 'factor_removed', {
-        factorType: factor.type,
-        factorLabel: factor.label,
-      });
-      await this.ctx.audit.record(trx, {
-        accountId: session.accountId,
-        actor: 'user',
-        action: 'mfa.factor_removed',
-        detail: { type: factor.type, factorId: factor.id },
-        ip,
-      });
+      await this.announce(trx, factor, 'removed', ip);
     });
     this.ctx.outbox.kick();
+  }
+
+  /** The owner's notice mail and the audit entry of a factor change, in the change's transaction. */
+  private async announce(
+    db: Db,
+    factor: Factor,
+    change: 'added' | 'removed',
+    ip: string | null,
+  ): Promise<void> {
+    const account = await accountForMail(db, factor.account_id);
+    await noticeToOwner(this.ctx, db, account, change === 'added' ? 'factor_added' : 'factor_removed', {
+      factorType: factor.type,
+      factorLabel: factor.label,
+    });
+    await this.ctx.audit.record(db, {
+      accountId: factor.account_id,
+      actor: 'user',
+      action: change === 'added' ? 'mfa.factor_added' : 'mfa.factor_removed',
+      detail: { type: factor.type, factorId: factor.id },
+      ip,
+    });
   }
 
   private async newRecoveryCodes(session: Session, ip: string | null): Promise<AddFactorResponse> {
