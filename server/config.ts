@@ -114,20 +114,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   // An empty variable means "not set": shells and .env files produce them by accident.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const name = String(issue.path[0] ?? 'environment');
-        return `${name}: ${issue.message}`;
-      }),
-    );
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`);
+  // Checked on the raw environment, so a missing Twilio setting is reported together with other mistakes.
+  if (present.SMS_PROVIDER === 'twilio') {
+    for (const name of ['SMS_ACCOUNT_SID', 'SMS_AUTH_TOKEN', 'SMS_FROM'] as const) {
+      if (!present[name]) problems.push(`${name}: is required when SMS_PROVIDER=twilio`);
+    }
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
-  if (e.SMS_PROVIDER === 'twilio') {
-    const missing = (['SMS_ACCOUNT_SID', 'SMS_AUTH_TOKEN', 'SMS_FROM'] as const).filter((name) => !e[name]);
-    if (missing.length > 0)
-      throw new ConfigError(missing.map((name) => `${name}: is required when SMS_PROVIDER=twilio`));
-  }
   return {
     port: e.PORT,
     host: e.HOST,
