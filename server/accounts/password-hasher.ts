@@ -18,7 +18,8 @@ export interface PasswordHasher {
 /** Passwords are hashed as NFC, so the same password typed on another keyboard or OS still matches. */
 export function createArgon2Hasher(options: { memoryCost?: number; timeCost?: number } = {}): PasswordHasher {
   const params = { ...argon2Options, ...options };
-  let dummy: Promise<string> | undefined;
+  // Made at start, so the first unknown-address login is not slower than the rest (timing tells nothing).
+  const dummy = hash('not-a-real-password-but-a-real-hash', params);
   return {
     hash: (password) => hash(password.normalize('NFC'), params),
     verify: async (stored, password) => {
@@ -29,7 +30,6 @@ export function createArgon2Hasher(options: { memoryCost?: number; timeCost?: nu
       }
     },
     verifyDummy: async (password) => {
-      dummy ??= hash('not-a-real-password-but-a-real-hash', params);
       await verify(await dummy, password.normalize('NFC')).catch(() => false);
     },
   };

@@ -8,6 +8,9 @@ import { ApiError } from '../http/api-error';
 import type { PasswordGuard } from './password-guard';
 import type { Sessions } from './sessions';
 
+/** Failed password attempts one client address may make in 15 minutes, over all accounts. */
+export const loginIpLimit = { max: 100, windowMs: 15 * 60_000 };
+
 export interface LoginInput {
   email: string;
   password: string;
@@ -32,6 +35,11 @@ export class LoginService {
   async login(input: LoginInput, ip: string | null): Promise<LoginResponse> {
     const emailNormalized = normaliseEmail(input.email);
     const guardKey = `login:${emailNormalized}`;
+
+    // One client spraying passwords over many accounts: counted per address, handed back on success.
+    const byIp = await this.ctx.limiter.consume(`login-ip:${ip ?? 'unknown'}`, loginIpLimit);
+    if (!byIp.allowed)
+      throw new ApiError('rate_limited', { retryAfterSeconds: Math.ceil(byIp.retryAfterMs / 1000) });
 
     if (!(await this.guard.reserve(guardKey))) {
       await this.ctx.hasher.verifyDummy(input.password);
@@ -62,6 +70,7 @@ export class LoginService {
       throw new ApiError('invalid_credentials');
     }
     await this.guard.succeeded(guardKey);
+    await this.ctx.limiter.release(`login-ip:${ip ?? 'unknown'}`);
 
     if (account.activated_at === null) throw new ApiError('account_not_activated');
 
