@@ -27,8 +27,13 @@ async function main(): Promise<void> {
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
 
   await api.app.listen({ port: config.port, host: config.host });
-  const mail = config.mailUrl ? `SMTP ${new URL(config.mailUrl).host}` : path.resolve(config.dataDir, 'outbox', 'mail');
-  log.info({ url: config.publicUrl, database: `${database.dialect} ${database.description}`, mail }, 'WEM Account API ready');
+  const mail = config.mailUrl
+    ? `SMTP ${new URL(config.mailUrl).host}`
+    : path.resolve(config.dataDir, 'outbox', 'mail');
+  log.info(
+    { url: config.publicUrl, database: `${database.dialect} ${database.description}`, mail },
+    'WEM Account API ready',
+  );
   // One plain line for the person who just ran `npm start` or `npm run server`.
   process.stderr.write(
     `\nWEM Account API on ${config.publicUrl}\n  data: ${database.dialect} ${database.description}\n  mail: ${mail}${config.mailUrl ? '' : '  (read it with `npm run outbox`)'}\n  API description: ${config.publicUrl}/openapi.json\n\n`,

@@ -29,6 +29,38 @@ function isRole(value: string | undefined): value is Role {
   return roles.some((role) => role === value);
 }
 
+type Command =
+  | { kind: 'role'; email: string; role: Role; granted: boolean }
+  | { kind: 'list'; status: 'pending' | 'approved' | 'denied' | undefined }
+  | { kind: 'decide'; id: string; decision: 'approve' | 'deny'; note: string };
+
+/** Reads the command line into a Command, refusing a malformed one before anything touches the data. */
+function parseCommand(
+  positionals: string[],
+  values: { note?: string | undefined; status?: string | undefined },
+): Command {
+  const [command, first, second] = positionals;
+  if (command === 'grant-role' || command === 'revoke-role') {
+    if (!first || !isRole(second))
+      throw new UsageError(`${command} needs an email address and a role (${roles.join(', ')}).`);
+    return { kind: 'role', email: first, role: second, granted: command === 'grant-role' };
+  }
+  if (command === 'mfa-reset' && first === 'list') {
+    const status = values.status;
+    if (status !== undefined && status !== 'pending' && status !== 'approved' && status !== 'denied') {
+      throw new UsageError('--status is pending, approved or denied.');
+    }
+    return { kind: 'list', status };
+  }
+  if (command === 'mfa-reset' && (first === 'approve' || first === 'deny') && second) {
+    const note = values.note?.trim();
+    if (!note)
+      throw new UsageError(`mfa-reset ${first} needs --note "<text>" for the audit log and the user.`);
+    return { kind: 'decide', id: second, decision: first, note };
+  }
+  throw new UsageError(`Unknown command: ${positionals.join(' ')}`);
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -39,34 +71,31 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage);
     return values.help ? 0 : 64;
   }
+  const command = parseCommand(positionals, values);
 
   const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
   const database = openDatabase(config.databaseUrl, config.dataDir);
   await migrateToLatest(database.db);
   const api = await buildApp({ config, database, logger: pino({ level: config.logLevel }) });
-  const operator = `operator:${process.env.SUDO_USER ?? userInfo().username}`;
+  const operator = process.env.SUDO_USER ?? userInfo().username;
   try {
-    const [command, ...rest] = positionals;
-    if (command === 'grant-role' || command === 'revoke-role') {
-      const [email, role] = rest;
-      if (!email || !isRole(role))
-        throw new UsageError(`${command} needs an email address and a role (${roles.join(', ')}).`);
-      const granted = command === 'grant-role';
-      const outcome = await setRole(api.context, email, role, granted, operator);
-      console.log(
-        `${email}: ${role} role ${granted ? 'granted' : 'revoked'}${outcome === 'unchanged' ? ' (no change)' : ''}.`,
-      );
-      return 0;
-    }
-    if (command === 'mfa-reset') {
-      const [action, id] = rest;
-      const resets = new MfaResets(api.context);
-      if (action === 'list') {
-        const status = values.status;
-        if (status !== undefined && status !== 'pending' && status !== 'approved' && status !== 'denied') {
-          throw new UsageError('--status is pending, approved or denied.');
-        }
-        const requests = await resets.list(status);
+    switch (command.kind) {
+      case 'role': {
+        const outcome = await setRole(
+          api.context,
+          command.email,
+          command.role,
+          command.granted,
+          `operator:${operator}`,
+        );
+        const change = command.granted ? 'granted' : 'revoked';
+        console.log(
+          `${command.email}: ${command.role} role ${change}${outcome === 'unchanged' ? ' (no change)' : ''}.`,
+        );
+        return 0;
+      }
+      case 'list': {
+        const requests = await new MfaResets(api.context).list(command.status);
         if (requests.length === 0) console.log('No MFA reset requests.');
         for (const r of requests) {
           console.log(
@@ -76,12 +105,10 @@ async function main(argv: string[]): Promise<number> {
         }
         return 0;
       }
-      if ((action === 'approve' || action === 'deny') && id) {
-        if (!values.note?.trim())
-          throw new UsageError(`mfa-reset ${action} needs --note "<text>" for the audit log and the user.`);
-        const decided = await resets.decide(id, action, values.note.trim(), {
+      case 'decide': {
+        const decided = await new MfaResets(api.context).decide(command.id, command.decision, command.note, {
           kind: 'operator',
-          name: operator.slice('operator:'.length),
+          name: operator,
         });
         await api.worker.drain();
         console.log(
@@ -90,7 +117,6 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
     }
-    throw new UsageError(`Unknown command: ${positionals.join(' ')}`);
   } finally {
     await api.close();
     await database.db.destroy();

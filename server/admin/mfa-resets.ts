@@ -75,7 +75,8 @@ export class MfaResets {
         .selectAll()
         .where('id', '=', requestId)
         .executeTakeFirst();
-      if (!request) throw new ApiError('not_found');
+      if (!request)
+        throw new ApiError('not_found', { message: `No MFA reset request has the id ${requestId}.` });
       if (decider.kind === 'support' && decider.accountId === request.account_id) {
         throw new ApiError('forbidden', { message: 'You cannot decide your own reset request.' });
       }

@@ -9,7 +9,9 @@ async function main(): Promise<void> {
   const dir = path.resolve(process.env.DATA_DIR ?? './data', 'outbox', 'mail');
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.eml')).sort();
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith('.eml'))
+      .sort();
   } catch {
     console.log(`No mail yet: ${dir} does not exist. Start the API with \`npm start\` and sign up first.`);
     return;

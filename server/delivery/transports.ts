@@ -26,7 +26,12 @@ function messageId(mail: OutgoingMail): string {
 /** Real delivery through an SMTP server (MAIL_URL). */
 export function smtpTransport(mailUrl: string): MailTransport {
   // Bounded waits: a mail server that hangs must not stall the worker for nodemailer's default 10 min.
-  const transporter = nodemailer.createTransport({ url: mailUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
+  const transporter = nodemailer.createTransport({
+    url: mailUrl,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  });
   return {
     kind: 'smtp',
     async send(mail) {

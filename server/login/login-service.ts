@@ -1,6 +1,7 @@
 import { normaliseEmail } from '../../common/domain/email';
 import { factorType, type FactorType, type LoginResponse } from '../../common/contract/http';
 import type { MfaFlows } from '../mfa/flows';
+import { countsAsFactor } from '../mfa/factor-strategy';
 import type { TrustedDevices } from '../mfa/trusted-devices';
 import { iso } from '../support/clock';
 import type { ServerContext } from '../context';
@@ -75,7 +76,8 @@ export class LoginService {
     if (account.activated_at === null) throw new ApiError('account_not_activated');
 
     const factors = await this.loginFactors(account.id);
-    if (factors.length === 0) {
+    // Recovery codes alone are a fallback, not MFA: such an account enrolls a real factor first.
+    if (!factors.some((factor) => countsAsFactor(factor.type))) {
       // Until the account has a factor, the only way forward is enrolling one (API.md rule 3). This is
       // also where an approved MFA reset leads.
       const session = await this.ctx.db.transaction().execute(async (trx) => {

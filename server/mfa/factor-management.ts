@@ -211,7 +211,7 @@ export class FactorManagement {
       await trx.deleteFrom('mfa_factors').where('id', '=', factor.id).execute();
       if (factor.status !== 'active') return;
       // A removed factor may be the one an intruder lacked: end every other way in (SECURITY.md 17).
-      await this.devices.revokeAll(trx, session.accountId);
+      await this.devices.revokeAll(trx, session.accountId, session.id);
       await this.sessions.revokeAll(trx, session.accountId, session.id);
       await this.announce(trx, factor, 'removed', ip);
     });

@@ -218,7 +218,7 @@ export function mfaRoutes(app: ApiInstance, ctx: ServerContext, s: MfaServices):
     },
     async (request, reply) => {
       const session = sessionOf(request);
-      if (!(await s.devices.revoke(ctx.db, session.accountId, request.params.id)))
+      if (!(await s.devices.revoke(ctx.db, session.accountId, request.params.id, session.id)))
         throw new ApiError('not_found');
       await ctx.audit.record(ctx.db, {
         accountId: session.accountId,
@@ -244,7 +244,7 @@ export function mfaRoutes(app: ApiInstance, ctx: ServerContext, s: MfaServices):
     },
     async (request, reply) => {
       const session = sessionOf(request);
-      await s.devices.revokeAll(ctx.db, session.accountId);
+      await s.devices.revokeAll(ctx.db, session.accountId, session.id);
       await ctx.audit.record(ctx.db, {
         accountId: session.accountId,
         actor: 'user',

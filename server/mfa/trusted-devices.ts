@@ -57,7 +57,7 @@ export class TrustedDevices {
   }
 
   /** Revokes the device a token names, if it belongs to the account; a foreign or forged token does nothing. */
-  async revokeByToken(db: Db, accountId: string, token: string): Promise<boolean> {
+  async revokeByToken(db: Db, accountId: string, token: string, exceptSessionId?: string): Promise<boolean> {
     const parsed = parseToken(token);
     if (!parsed) return false;
     const row = await db
@@ -66,11 +66,15 @@ export class TrustedDevices {
       .where('id', '=', parsed.id)
       .executeTakeFirst();
     if (!row || row.account_id !== accountId || !secretMatches(parsed.secret, row.secret_hash)) return false;
-    await this.revoke(db, accountId, row.id);
+    await this.revoke(db, accountId, row.id, exceptSessionId);
     return true;
   }
 
-  async revoke(db: Db, accountId: string, deviceId: string): Promise<boolean> {
+  /**
+   * Stops trusting one computer, and ends the sessions it opened without a factor: whoever revokes a
+   * computer means "that machine is not me". The caller's own session is spared.
+   */
+  async revoke(db: Db, accountId: string, deviceId: string, exceptSessionId?: string): Promise<boolean> {
     const result = await db
       .updateTable('trusted_devices')
       .set({ revoked_at: this.ctx.clock.now() })
@@ -78,16 +82,35 @@ export class TrustedDevices {
       .where('account_id', '=', accountId)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
+    await this.endSessions(db, accountId, deviceId, exceptSessionId);
     return result.numUpdatedRows === 1n;
   }
 
-  async revokeAll(db: Db, accountId: string): Promise<void> {
+  async revokeAll(db: Db, accountId: string, exceptSessionId?: string): Promise<void> {
     await db
       .updateTable('trusted_devices')
       .set({ revoked_at: this.ctx.clock.now() })
       .where('account_id', '=', accountId)
       .where('revoked_at', 'is', null)
       .execute();
+    await this.endSessions(db, accountId, undefined, exceptSessionId);
+  }
+
+  private async endSessions(
+    db: Db,
+    accountId: string,
+    deviceId: string | undefined,
+    exceptSessionId: string | undefined,
+  ): Promise<void> {
+    let query = db
+      .updateTable('sessions')
+      .set({ revoked_at: this.ctx.clock.now() })
+      .where('account_id', '=', accountId)
+      .where('trusted_device_id', 'is not', null)
+      .where('revoked_at', 'is', null);
+    if (deviceId) query = query.where('trusted_device_id', '=', deviceId);
+    if (exceptSessionId) query = query.where('id', '!=', exceptSessionId);
+    await query.execute();
   }
 
   async list(db: Db, accountId: string, currentDeviceId: string | null) {

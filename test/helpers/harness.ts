@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../server/config';
 import { openDatabase, type Dialect, type DatabaseHandle } from '../../server/db/connect';
 import { migrateToLatest } from '../../server/db/migrate';
 import { smtpTransport, type MailTransport } from '../../server/delivery/transports';
+import type { SmsProvider } from '../../server/delivery/sms';
 import { FixedClock } from '../../server/support/clock';
 import { createTestDatabase, type TestDatabase } from './postgres';
 import { SmtpPeer, activationTokenIn, type ReceivedMail } from './smtp-peer';
@@ -81,6 +82,8 @@ export function uniqueEmail(prefix = 'user'): string {
 export interface TestApiOptions {
   env?: Record<string, string>;
   mailTransport?: MailTransport;
+  /** Defaults to the outbox folder in the test's DATA_DIR; tests that read texted codes pass their own. */
+  smsProvider?: SmsProvider;
 }
 
 /** One account API on a fresh database with a fixed clock, a real SMTP peer and real argon2id. */
@@ -103,6 +106,7 @@ export async function startTestApi(dialect: Dialect, options: TestApiOptions = {
     clock,
     logger: pino({ level: 'silent' }),
     mailTransport: options.mailTransport ?? smtpTransport(smtp.url),
+    ...(options.smsProvider ? { smsProvider: options.smsProvider } : {}),
   });
 
   const harness: TestApi = {
