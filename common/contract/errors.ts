@@ -43,3 +43,34 @@ export const errorCodes = Object.keys(errorCatalogue) as ErrorCode[];
 export function statusOf(code: ErrorCode): number {
   return errorCatalogue[code].status;
 }
+
+/**
+ * Errors the desktop app raises itself, on top of the API's: no network, no keychain, a refused
+ * server address, a malformed IPC call. The renderer shows each in the user's words by its code.
+ */
+export const clientErrorCatalogue = {
+  offline: { message: 'You are offline, or the WEM Account server cannot be reached.' },
+  server_error: { message: 'The WEM Account server had a problem. Try again in a moment.' },
+  keychain_unavailable: {
+    message: 'No keychain was found on this computer, so it cannot be trusted or keep secrets.',
+  },
+  keychain_locked: { message: 'Your keychain is locked. Unlock it and try again.' },
+  insecure_server_url: {
+    message: 'Use an https:// server address (plain http:// only for this computer itself).',
+  },
+  invalid_request: { message: 'The app sent a request it should not have. Restart the app.' },
+  forbidden_sender: { message: 'This request did not come from the WEM Account app.' },
+  no_login_in_progress: { message: 'Start the sign-in again.' },
+} as const satisfies Record<string, { message: string }>;
+
+export type ClientErrorCode = keyof typeof clientErrorCatalogue;
+export const clientErrorCodes = Object.keys(clientErrorCatalogue) as ClientErrorCode[];
+export type AnyErrorCode = ErrorCode | ClientErrorCode;
+
+export function isApiErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(errorCatalogue, code);
+}
+
+export function messageOf(code: AnyErrorCode): string {
+  return isApiErrorCode(code) ? errorCatalogue[code].message : clientErrorCatalogue[code].message;
+}

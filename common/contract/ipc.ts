@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { clientErrorCodes, errorCodes } from './errors';
+import {
+  activatedResponse,
+  activationResendRequest,
+  activationSentResponse,
+  addFactorRequest,
+  addFactorResponse,
+  challengeResponse,
+  devicesResponse,
+  factorView,
+  loginFactor,
+  meResponse,
+  mfaResetRequested,
+  resendResponse,
+  sessionScope,
+  signupRequest,
+  stepUpVerified,
+} from './http';
+
+/**
+ * The desktop app's one IPC contract: channel name -> request and response schema. Main registers a
+ * handler per channel through one checked `handle()`, the preload exposes exactly these channels, the
+ * web host serves the same router over a WebSocket. Nothing here ever carries a session token, a
+ * trusted-device token or a secret of the local authenticator (SECURITY.md 22): main keeps those.
+ */
+
+const none = z.object({}).strict();
+const done = z.object({}).strict();
+const id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
+const code = z.string().trim().min(1).max(40);
+
+export const serverUrlField = z.string().trim().min(1).max(2000);
+
+export const settingsView = z.object({
+  serverUrl: z.string(),
+  lastEmail: z.string().nullable(),
+  language: z.enum(['system', 'en', 'nl']),
+  theme: z.enum(['system', 'light', 'dark']),
+});
+export type SettingsView = z.infer<typeof settingsView>;
+
+export const appStatus = z.object({
+  version: z.string(),
+  serverUrl: z.string(),
+  online: z.boolean(),
+  signedIn: z.boolean(),
+  scope: sessionScope.nullable(),
+  email: z.string().nullable(),
+});
+export type AppStatus = z.infer<typeof appStatus>;
+
+export const loginStart = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('authenticated'), trustedComputer: z.boolean() }),
+  z.object({ state: z.literal('mfa_required'), expiresAt: z.string(), factors: z.array(loginFactor) }),
+  z.object({ state: z.literal('mfa_enrollment_required') }),
+]);
+export type LoginStart = z.infer<typeof loginStart>;
+
+function channel<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
+  return { request, response };
+}
+
+export const ipcChannels = {
+  'app.status': channel(none, appStatus),
+  'settings.get': channel(none, settingsView),
+  'settings.update': channel(
+    z
+      .object({
+        serverUrl: serverUrlField,
+        language: settingsView.shape.language,
+        theme: settingsView.shape.theme,
+      })
+      .partial()
+      .strict(),
+    settingsView,
+  ),
+  'signup.create': channel(signupRequest, activationSentResponse),
+  'signup.resendActivation': channel(activationResendRequest, activationSentResponse),
+  /** The token, or the whole link pasted from the mail (http(s)://…/activate?token= or wem-account://). */
+  'activation.activate': channel(
+    z.object({ input: z.string().trim().min(1).max(2000) }).strict(),
+    activatedResponse,
+  ),
+  'login.start': channel(
+    z.object({ email: z.string().max(400), password: z.string().min(1).max(4096) }).strict(),
+    loginStart,
+  ),
+  'login.challenge': channel(z.object({ factorId: id }).strict(), challengeResponse),
+  'login.verify': channel(
+    z.object({ factorId: id, code, trustDevice: z.boolean() }).strict(),
+    z.object({ state: z.literal('authenticated'), trustedComputer: z.boolean() }),
+  ),
+  'login.requestMfaReset': channel(z.object({ reason: z.string().max(2000) }).strict(), mfaResetRequested),
+  /** Explicit sign-out: ends the session and forgets this computer (keychain entry and server side). */
+  'session.logout': channel(none, done),
+  'me.get': channel(none, meResponse),
+  'factors.add': channel(addFactorRequest, addFactorResponse),
+  'factors.verify': channel(
+    z.object({ factorId: id, code }).strict(),
+    z.object({ factor: factorView, enrollmentComplete: z.boolean() }),
+  ),
+  'factors.resend': channel(z.object({ factorId: id }).strict(), resendResponse),
+  'factors.remove': channel(z.object({ factorId: id }).strict(), done),
+  'stepUp.challenge': channel(z.object({ factorId: id }).strict(), challengeResponse),
+  'stepUp.verify': channel(z.object({ factorId: id, code }).strict(), stepUpVerified),
+  'devices.list': channel(none, devicesResponse),
+  'devices.revoke': channel(z.object({ deviceId: id }).strict(), done),
+  'devices.revokeAll': channel(none, done),
+} as const;
+
+export type IpcChannel = keyof typeof ipcChannels;
+export const ipcChannelNames = Object.keys(ipcChannels) as IpcChannel[];
+export type IpcRequest<C extends IpcChannel> = z.input<(typeof ipcChannels)[C]['request']>;
+export type IpcResponse<C extends IpcChannel> = z.output<(typeof ipcChannels)[C]['response']>;
+
+/** Every reply is an envelope: a value, or an error with a code from either catalogue. */
+export const ipcError = z.object({
+  code: z.enum([...errorCodes, ...clientErrorCodes]),
+  message: z.string(),
+  fields: z.record(z.string(), z.string()).optional(),
+  reasons: z.array(z.string()).optional(),
+  attemptsLeft: z.number().int().optional(),
+  retryAfterSeconds: z.number().int().optional(),
+});
+export type IpcError = z.infer<typeof ipcError>;
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+/** Events main sends to the renderer. */
+export const ipcEvents = {
+  /** A wem-account:// link was opened (second instance, open-url, or the web host's stand-in). */
+  deepLink: z.object({ kind: z.literal('activate'), token: z.string().max(400) }),
+  connectivity: z.object({ online: z.boolean() }),
+  /** The session ended without the user asking (expired, revoked elsewhere): show sign-in. */
+  sessionEnded: z.object({ reason: z.enum(['expired', 'revoked']) }),
+} as const;
+export type IpcEvent = keyof typeof ipcEvents;
+export type IpcEventPayload<E extends IpcEvent> = z.infer<(typeof ipcEvents)[E]>;
