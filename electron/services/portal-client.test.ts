@@ -1,0 +1,199 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listeningApi } from '../../test/helpers/desktop';
+import type { TestApi } from '../../test/helpers/harness';
+import { uniqueEmail } from '../../test/helpers/harness';
+import { checkServerUrl, PortalClient } from './portal-client';
+
+/** A stand-in for something that is not the account API: answers every request with `answer`. */
+async function fakeServer(answer: (response: http.ServerResponse) => void) {
+  const server = http.createServer((_request, response) => answer(response));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe('server address check (SECURITY.md 26)', () => {
+  it('refuses plain http to another computer', () => {
+    for (const url of [
+      'http://example.com',
+      'http://10.0.0.5:4300',
+      'http://127.example.com',
+      'ftp://example.com',
+    ])
+      expect(() => checkServerUrl(url), url).toThrow(
+        expect.objectContaining({ code: 'insecure_server_url' }),
+      );
+  });
+
+  it('accepts https anywhere and plain http on this computer only', () => {
+    expect(checkServerUrl('https://example.com')).toBe('https://example.com');
+    expect(checkServerUrl('http://127.0.0.1:4300')).toBe('http://127.0.0.1:4300');
+    expect(checkServerUrl('http://localhost:4300/')).toBe('http://localhost:4300');
+    expect(checkServerUrl('http://[::1]:4300')).toBe('http://[::1]:4300');
+    expect(checkServerUrl(' HTTPS://Accounts.Example.COM/api/ ')).toBe('https://accounts.example.com/api');
+  });
+
+  it('refuses an address that is not a plain server address', () => {
+    for (const url of ['not a url', 'https://user:pw@example.com', 'https://example.com/?x=1'])
+      expect(() => checkServerUrl(url), url).toThrow(
+        expect.objectContaining({ code: 'insecure_server_url' }),
+      );
+  });
+
+  it('will not build a client for an insecure address', () => {
+    expect(() => new PortalClient({ serverUrl: 'http://example.com' })).toThrow(
+      expect.objectContaining({ code: 'insecure_server_url' }),
+    );
+  });
+});
+
+describe('portal client against a real account API', () => {
+  let api: TestApi & { url: string };
+  beforeAll(async () => {
+    api = await listeningApi();
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('returns parsed answers of the API', async () => {
+    const client = new PortalClient({ serverUrl: api.url });
+    expect(await client.resendActivation(uniqueEmail())).toEqual({ status: 'activation_sent' });
+  });
+
+  it('turns an API refusal into its error code with the details', async () => {
+    const client = new PortalClient({ serverUrl: api.url });
+    const weak = client.signup({
+      firstName: 'Jane',
+      lastName: 'Doe',
+      email: uniqueEmail(),
+      password: 'password',
+      acceptTerms: true,
+    });
+    await expect(weak).rejects.toMatchObject({
+      code: 'weak_password',
+      details: { reasons: expect.any(Array) },
+    });
+    const invalid = client.signup({
+      firstName: '',
+      lastName: 'Doe',
+      email: 'nope',
+      password: 'x',
+      acceptTerms: true,
+    });
+    await expect(invalid).rejects.toMatchObject({
+      code: 'validation_failed',
+      details: { fields: expect.objectContaining({ email: expect.any(String) }) },
+    });
+    await expect(client.activate('no-such-token')).rejects.toMatchObject({ code: 'activation_invalid' });
+    await expect(client.me('A'.repeat(16) + '.' + 'B'.repeat(43))).rejects.toMatchObject({
+      code: 'unauthenticated',
+    });
+  });
+
+  it('refuses a wrong password without saying whether the account exists', async () => {
+    const account = await api.activeAccount();
+    const client = new PortalClient({ serverUrl: api.url });
+    await expect(
+      client.login({ email: account.email, password: 'wrong-password-here' }),
+    ).rejects.toMatchObject({
+      code: 'invalid_credentials',
+    });
+    await expect(
+      client.login({ email: uniqueEmail(), password: 'wrong-password-here' }),
+    ).rejects.toMatchObject({
+      code: 'invalid_credentials',
+    });
+  });
+});
+
+describe('portal client when the server is not there or not right', () => {
+  it('says offline when the API is stopped and reports the change once', async () => {
+    const api = await listeningApi();
+    const changes: boolean[] = [];
+    const client = new PortalClient({ serverUrl: api.url, onConnectivity: (online) => changes.push(online) });
+    expect(await client.resendActivation(uniqueEmail())).toEqual({ status: 'activation_sent' });
+    expect(changes).toEqual([]);
+    await api.api.app.close();
+    await expect(client.resendActivation(uniqueEmail())).rejects.toMatchObject({ code: 'offline' });
+    await expect(client.resendActivation(uniqueEmail())).rejects.toMatchObject({ code: 'offline' });
+    expect(client.online).toBe(false);
+    expect(changes).toEqual([false]);
+    await api.close();
+  });
+
+  it('reports a recovered server as online again', async () => {
+    let up = false;
+    const server = await fakeServer((response) => {
+      if (!up) {
+        response.socket?.destroy();
+        return;
+      }
+      response.writeHead(202, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ status: 'activation_sent' }));
+    });
+    const changes: boolean[] = [];
+    const client = new PortalClient({
+      serverUrl: server.url,
+      onConnectivity: (online) => changes.push(online),
+    });
+    await expect(client.resendActivation(uniqueEmail())).rejects.toMatchObject({ code: 'offline' });
+    up = true;
+    await expect(client.resendActivation(uniqueEmail())).resolves.toEqual({ status: 'activation_sent' });
+    expect(changes).toEqual([false, true]);
+    await server.close();
+  });
+
+  it('says offline when the server does not answer in time', async () => {
+    const server = await fakeServer(() => {
+      // Never answers.
+    });
+    const client = new PortalClient({ serverUrl: server.url, timeoutMs: 200 });
+    await expect(client.resendActivation(uniqueEmail())).rejects.toMatchObject({ code: 'offline' });
+    await server.close();
+  });
+
+  it('says server_error for a 5xx without the API error body or an answer that breaks the contract', async () => {
+    const crashing = await fakeServer((response) => {
+      response.writeHead(502, { 'content-type': 'text/html' });
+      response.end('<h1>Bad gateway</h1>');
+    });
+    await expect(
+      new PortalClient({ serverUrl: crashing.url }).resendActivation(uniqueEmail()),
+    ).rejects.toMatchObject({
+      code: 'server_error',
+    });
+    await crashing.close();
+
+    const lying = await fakeServer((response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ status: 'something else' }));
+    });
+    await expect(
+      new PortalClient({ serverUrl: lying.url }).resendActivation(uniqueEmail()),
+    ).rejects.toMatchObject({
+      code: 'server_error',
+    });
+    await lying.close();
+  });
+
+  it('does not follow a redirect away from the server', async () => {
+    const redirecting = await fakeServer((response) => {
+      response.writeHead(307, { location: 'http://example.com/v1/activation/resend' });
+      response.end();
+    });
+    await expect(
+      new PortalClient({ serverUrl: redirecting.url }).resendActivation(uniqueEmail()),
+    ).rejects.toMatchObject({ code: 'server_error' });
+    await redirecting.close();
+  });
+});
