@@ -41,7 +41,7 @@ const boundaries = [
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'data/', 'dist/', 'out/', 'coverage/', 'bench/results/'],
+    ignores: ['node_modules/', 'data/', 'dist/', 'out/', 'coverage/', 'bench/results/', '.scratch/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
