@@ -1,0 +1,122 @@
+import type { WebHostMessage, WemAccountBridge } from '../../../common/contract/bridge';
+import type { IpcChannel, IpcEvent, IpcRequest, IpcResponse, IpcResult } from '../../../common/contract/ipc';
+import { messageOf, type AnyErrorCode } from '../../../common/contract/errors';
+
+declare global {
+  interface Window {
+    /** Set by the preload in Electron; absent in a browser, where the web host stands in. */
+    readonly wemAccount?: WemAccountBridge;
+  }
+}
+
+/**
+ * The renderer's only way to main. In Electron that is the preload's `window.wemAccount`; in a
+ * browser it is the web host's WebSocket, opened with the per-launch token the host put in the URL
+ * fragment. The token is read once, kept in memory only (never in storage) and removed from the
+ * address bar at once, so it does not linger in history or get copied along with the URL.
+ */
+export const bridge: WemAccountBridge = window.wemAccount ?? webHostBridge(takeTokenFromFragment());
+
+export function invoke<C extends IpcChannel>(
+  channel: C,
+  payload: IpcRequest<C>,
+): Promise<IpcResult<IpcResponse<C>>> {
+  return bridge.invoke(channel, payload);
+}
+
+export const on: WemAccountBridge['on'] = (event, listener) => bridge.on(event, listener);
+
+function takeTokenFromFragment(): string | undefined {
+  const params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
+  const token = params.get('token') ?? undefined;
+  if (token !== undefined) {
+    params.delete('token');
+    const rest = params.toString();
+    window.history.replaceState(
+      null,
+      '',
+      `${window.location.pathname}${window.location.search}${rest ? `#${rest}` : ''}`,
+    );
+  }
+  return token;
+}
+
+function failure(code: AnyErrorCode): IpcResult<never> {
+  return { ok: false, error: { code, message: messageOf(code) } };
+}
+
+const reconnectDelaysMs = [250, 500, 1000, 2000, 5000];
+
+function webHostBridge(token: string | undefined): WemAccountBridge {
+  const pending = new Map<number, (result: IpcResult<unknown>) => void>();
+  const listeners = new Map<IpcEvent, Set<(payload: unknown) => void>>();
+  const outbox: string[] = [];
+  let nextId = 1;
+  let socket: WebSocket | undefined;
+  let failedAttempts = 0;
+
+  function open(): void {
+    if (token === undefined) return;
+    const ws = new WebSocket(`ws://${window.location.host}/ipc`, ['wem-account', token]);
+    socket = ws;
+    ws.addEventListener('open', () => {
+      failedAttempts = 0;
+      for (const frame of outbox.splice(0)) ws.send(frame);
+    });
+    ws.addEventListener('message', (message: MessageEvent<unknown>) => {
+      if (typeof message.data === 'string') receive(message.data);
+    });
+    ws.addEventListener('close', () => {
+      socket = undefined;
+      outbox.length = 0;
+      // Calls in flight may or may not have run: the page hears that the connection went, never silence.
+      for (const [id, resolve] of pending) {
+        pending.delete(id);
+        resolve(failure('offline'));
+      }
+      const delay = reconnectDelaysMs[Math.min(failedAttempts, reconnectDelaysMs.length - 1)];
+      failedAttempts += 1;
+      window.setTimeout(open, delay);
+    });
+  }
+
+  function receive(data: string): void {
+    let message: WebHostMessage;
+    try {
+      message = JSON.parse(data) as WebHostMessage;
+    } catch {
+      return;
+    }
+    if ('event' in message) {
+      for (const listener of listeners.get(message.event) ?? []) listener(message.payload);
+    } else if (typeof message.id === 'number') {
+      pending.get(message.id)?.(message.result);
+      pending.delete(message.id);
+    }
+  }
+
+  open();
+
+  return {
+    invoke(channel, payload) {
+      if (token === undefined) {
+        // Opened without the link's fragment (or reloaded after it was removed): main is out of reach.
+        return Promise.resolve(failure('forbidden_sender'));
+      }
+      const id = nextId++;
+      const frame = JSON.stringify({ id, channel, payload });
+      return new Promise((resolve) => {
+        pending.set(id, resolve as (result: IpcResult<unknown>) => void);
+        if (socket?.readyState === WebSocket.OPEN) socket.send(frame);
+        else outbox.push(frame);
+      });
+    },
+    on(event, listener) {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      const untyped = listener as (payload: unknown) => void;
+      set.add(untyped);
+      return () => set.delete(untyped);
+    },
+  };
+}
