@@ -3,10 +3,10 @@
 // Electron when its binary is there (or can be fetched), otherwise in Chromium through the web host.
 // Ctrl-C stops everything it started.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import pretty from 'pino-pretty';
+import { electronPackageDir, installedElectron } from './electron-binary';
 
 const require = createRequire(import.meta.url);
 const env = { ...process.env };
@@ -39,40 +39,17 @@ server.on('exit', (code, signal) => {
   stopAll(code ?? (signal ? 0 : 1));
 });
 
-/**
- * Electron 42+ fetches its binary on first launch, not at npm install. Resolving the package (not
- * requiring it: that would start the download) tells where the binary should be; when it is not
- * there yet, its own installer gets one try (it fails within a second where the download is blocked).
- */
+/** The binary if present; else Electron's own installer gets one try (it fails fast where blocked). */
 async function electronBinary(): Promise<string | undefined> {
-  let dir: string;
-  try {
-    dir = path.dirname(require.resolve('electron/package.json'));
-  } catch {
-    return undefined;
-  }
-  const located = () => {
-    const pathFile = path.join(dir, 'path.txt');
-    if (!existsSync(pathFile)) return undefined;
-    const binary = path.join(
-      process.env.ELECTRON_OVERRIDE_DIST_PATH ?? path.join(dir, 'dist'),
-      readFileSync(pathFile, 'utf8'),
-    );
-    try {
-      accessSync(binary, constants.X_OK);
-      return binary;
-    } catch {
-      return undefined;
-    }
-  };
-  if (located()) return located();
+  const dir = electronPackageDir();
+  if (!dir || installedElectron()) return installedElectron();
   const installer = track(spawn(process.execPath, [path.join(dir, 'install.js')], { stdio: 'ignore' }));
   const slow = setTimeout(() => console.log('Fetching Electron (first launch only)…'), 2_000);
   const limit = setTimeout(() => installer.kill('SIGTERM'), 5 * 60_000);
   await new Promise((resolve) => installer.on('exit', resolve));
   clearTimeout(slow);
   clearTimeout(limit);
-  return located();
+  return installedElectron();
 }
 
 async function startDesktopApp(): Promise<ChildProcess | undefined> {

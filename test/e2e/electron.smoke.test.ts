@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { _electron } from 'playwright-core';
+import { installedElectron } from '../../scripts/electron-binary';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -17,20 +18,6 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(import.meta.dirname, '../..');
 const electronPackage = path.join(root, 'node_modules/electron');
 const notRun = 'Electron smoke test did not run: no Electron binary on this machine';
-
-/** The binary `require('electron')` would start, if it is already on disk. */
-function installedElectron(): string | undefined {
-  const pathFile = path.join(electronPackage, 'path.txt');
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : undefined;
-  if (override) {
-    const binary = path.join(override, relative || 'electron');
-    return existsSync(binary) ? binary : undefined;
-  }
-  if (!relative) return undefined;
-  const binary = path.join(electronPackage, 'dist', relative);
-  return existsSync(binary) ? binary : undefined;
-}
 
 interface PageBridge {
   invoke(channel: string, payload: unknown): Promise<unknown>;
