@@ -7,7 +7,7 @@ import { iso } from '../support/clock';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import type { PasswordGuard } from './password-guard';
-import type { Sessions } from './sessions';
+import type { NewSession, Sessions } from './sessions';
 
 /** Failed password attempts one client address may make in 15 minutes, over all accounts. */
 export const loginIpLimit = { max: 100, windowMs: 15 * 60_000 };
@@ -80,17 +80,12 @@ export class LoginService {
     if (!factors.some((factor) => countsAsFactor(factor.type))) {
       // Until the account has a factor, the only way forward is enrolling one (API.md rule 3). This is
       // also where an approved MFA reset leads.
-      const session = await this.ctx.db.transaction().execute(async (trx) => {
-        const created = await this.sessions.create(trx, account.id, { scope: 'enrollment' });
-        await this.ctx.audit.record(trx, {
-          accountId: account.id,
-          actor: 'user',
-          action: 'login.succeeded',
-          detail: { scope: 'enrollment' },
-          ip,
-        });
-        return created;
-      });
+      const session = await this.startSession(
+        account.id,
+        { scope: 'enrollment' },
+        { scope: 'enrollment' },
+        ip,
+      );
       return { state: 'mfa_enrollment_required', session };
     }
 
@@ -98,25 +93,31 @@ export class LoginService {
     // The session is not privileged: changing factors still asks for one.
     const deviceId = await this.devices.recognise(this.ctx.db, account.id, input.deviceToken);
     if (deviceId) {
-      const session = await this.ctx.db.transaction().execute(async (trx) => {
-        const created = await this.sessions.create(trx, account.id, {
-          scope: 'full',
-          trustedDeviceId: deviceId,
-        });
-        await this.ctx.audit.record(trx, {
-          accountId: account.id,
-          actor: 'user',
-          action: 'login.succeeded',
-          detail: { trustedDevice: deviceId },
-          ip,
-        });
-        return created;
-      });
+      const session = await this.startSession(
+        account.id,
+        { scope: 'full', trustedDeviceId: deviceId },
+        { trustedDevice: deviceId },
+        ip,
+      );
       return { state: 'authenticated', session };
     }
 
     const flow = await this.flows.create(this.ctx.db, 'login', account.id);
     return { state: 'mfa_required', loginId: flow.id, expiresAt: iso(flow.expires_at), factors };
+  }
+
+  /** A session and its audit entry, written together. */
+  private startSession(
+    accountId: string,
+    options: NewSession,
+    detail: Record<string, string>,
+    ip: string | null,
+  ) {
+    return this.ctx.db.transaction().execute(async (trx) => {
+      const session = await this.sessions.create(trx, accountId, options);
+      await this.ctx.audit.record(trx, { accountId, actor: 'user', action: 'login.succeeded', detail, ip });
+      return session;
+    });
   }
 
   /** Active factors to choose from; recovery codes only while some are left. */
