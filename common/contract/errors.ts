@@ -61,6 +61,16 @@ export const clientErrorCatalogue = {
   invalid_request: { message: 'The app sent a request it should not have. Restart the app.' },
   forbidden_sender: { message: 'This request did not come from the WEM Account app.' },
   no_login_in_progress: { message: 'Start the sign-in again.' },
+  invalid_otpauth: { message: 'This is not a valid authenticator link or entry.' },
+  wrong_password: { message: 'The password for this file is not correct. Nothing was imported.' },
+  password_required: { message: 'This file is protected by a password. Enter it to import.' },
+  damaged_file: { message: 'This file is damaged or not in a format the app knows. Nothing was imported.' },
+  vault_damaged: {
+    message: 'The authenticator vault on this computer is damaged. It was left as it is; restore a backup.',
+  },
+  vault_key_missing: {
+    message: 'The key of the authenticator vault is missing from your keychain, so its codes cannot be read.',
+  },
 } as const satisfies Record<string, { message: string }>;
 
 export type ClientErrorCode = keyof typeof clientErrorCatalogue;

@@ -1,0 +1,64 @@
+import { createCipheriv, randomBytes as nodeRandomBytes, scrypt } from 'node:crypto';
+import { accountOf, type OtpAccount } from '../account';
+
+/**
+ * The app's own backup (docs/authenticator-backup.md): the accounts as JSON, encrypted with
+ * AES-256-GCM under a key derived from the user's password with scrypt. The envelope is plain JSON
+ * so any tool can read it with the documented parameters.
+ */
+export const backupFormat = 'wem-authenticator-backup';
+export const backupVersion = 1;
+export const backupScrypt = { N: 2 ** 17, r: 8, p: 1 } as const;
+
+export interface BackupEnvelope {
+  format: typeof backupFormat;
+  version: typeof backupVersion;
+  kdf: { name: 'scrypt'; N: number; r: number; p: number; salt: string };
+  cipher: { name: 'aes-256-gcm'; nonce: string; tag: string };
+  ciphertext: string;
+}
+
+/** The GCM associated data: format, version and KDF parameters, so none can be changed unnoticed. */
+export function backupAssociatedData(envelope: Pick<BackupEnvelope, 'kdf'>): Buffer {
+  const { N, r, p, salt } = envelope.kdf;
+  return Buffer.from(`${backupFormat}/${backupVersion}/scrypt/${N}/${r}/${p}/${salt}`);
+}
+
+export function deriveBackupKey(password: string, salt: Buffer, params: { N: number; r: number; p: number }) {
+  return new Promise<Buffer>((resolve, reject) =>
+    scrypt(
+      Buffer.from(password.normalize('NFC'), 'utf8'),
+      salt,
+      32,
+      { ...params, maxmem: 256 * params.N * params.r + 1024 * 1024 },
+      (error, key) => (error ? reject(error) : resolve(key)),
+    ),
+  );
+}
+
+export async function exportEncryptedBackup(
+  accounts: OtpAccount[],
+  password: string,
+  randomBytes: (count: number) => Buffer = nodeRandomBytes,
+): Promise<string> {
+  const salt = randomBytes(16);
+  const nonce = randomBytes(12);
+  const kdf = { name: 'scrypt' as const, ...backupScrypt, salt: salt.toString('base64') };
+  const key = await deriveBackupKey(password, salt, backupScrypt);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  cipher.setAAD(backupAssociatedData({ kdf }));
+  const plain = Buffer.from(JSON.stringify({ entries: accounts.map(accountOf) }));
+  const ciphertext = Buffer.concat([cipher.update(plain), cipher.final()]);
+  const envelope: BackupEnvelope = {
+    format: backupFormat,
+    version: backupVersion,
+    kdf,
+    cipher: {
+      name: 'aes-256-gcm',
+      nonce: nonce.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+    },
+    ciphertext: ciphertext.toString('base64'),
+  };
+  return `${JSON.stringify(envelope, null, 2)}\n`;
+}

@@ -1,0 +1,117 @@
+import { createDecipheriv, scrypt } from 'node:crypto';
+import { DesktopError } from '../../ipc-router';
+import {
+  damagedFile,
+  ImportCollector,
+  num,
+  record,
+  text,
+  unsupportedType,
+  type ImportResult,
+} from './import-result';
+
+/** Aegis key slots of type 1 are password slots (0 raw, 2 biometric). */
+const passwordSlot = 1;
+/** Bounds on the file's scrypt parameters, so a crafted file cannot make the app spend gigabytes. */
+const maxScryptN = 2 ** 20;
+const maxScryptR = 32;
+const maxScryptP = 16;
+
+/**
+ * An Aegis vault export (github.com/beemdevelopment/Aegis, docs/vault.md), plain or encrypted with a
+ * password: scrypt(password, slot salt, N, r, p) → 32-byte key that opens the slot's master key with
+ * AES-256-GCM, which opens the base64 `db` with AES-256-GCM (header.params nonce and tag).
+ */
+export async function importAegis(content: string, password?: string): Promise<ImportResult> {
+  const file = record(parseJson(content));
+  const header = record(file?.header);
+  if (!file || !header || file.db === undefined) throw damagedFile('not an Aegis vault');
+  const db =
+    header.slots === null || header.slots === undefined ? record(file.db) : await decryptDb(file, password);
+  const entries = db?.entries;
+  if (!Array.isArray(entries)) throw damagedFile('no entries');
+
+  const collector = new ImportCollector();
+  entries.forEach((item: unknown, index) => {
+    const entry = record(item);
+    const info = record(entry?.info);
+    const type = text(entry?.type).toLowerCase();
+    const issuer = text(entry?.issuer);
+    const label = text(entry?.name);
+    if (!entry || !info) return collector.error(index + 1, issuer, label, 'damaged_entry');
+    if (type !== 'totp' && type !== 'hotp')
+      return collector.skip({ issuer, label, type, reason: unsupportedType(type || 'unknown') });
+    collector.add(index + 1, {
+      type,
+      issuer,
+      label,
+      secret: text(info.secret),
+      algorithm: text(info.algo),
+      digits: num(info.digits),
+      period: type === 'totp' ? num(info.period) : undefined,
+      counter: type === 'hotp' ? num(info.counter) : undefined,
+    });
+  });
+  return collector.result();
+}
+
+async function decryptDb(file: Record<string, unknown>, password: string | undefined) {
+  const header = record(file.header);
+  const params = record(header?.params);
+  const slots = Array.isArray(header?.slots) ? header.slots.map(record) : [];
+  const passwordSlots = slots.filter((slot) => slot?.type === passwordSlot);
+  if (!params || typeof file.db !== 'string' || passwordSlots.length === 0)
+    throw damagedFile('no password slot');
+  if (!password) throw new DesktopError('password_required');
+
+  for (const slot of passwordSlots) {
+    const masterKey = await openSlot(slot as Record<string, unknown>, password);
+    if (masterKey === undefined) continue;
+    const plain = gcmOpen(masterKey, hex(params.nonce), hex(params.tag), Buffer.from(file.db, 'base64'));
+    if (plain === undefined) throw damagedFile('database does not decrypt with its master key');
+    return record(parseJson(plain.toString('utf8')));
+  }
+  throw new DesktopError('wrong_password');
+}
+
+async function openSlot(slot: Record<string, unknown>, password: string): Promise<Buffer | undefined> {
+  const n = num(slot.n);
+  const r = num(slot.r);
+  const p = num(slot.p);
+  const keyParams = record(slot.key_params);
+  if (!n || !r || !p || n > maxScryptN || r > maxScryptR || p > maxScryptP || !keyParams)
+    throw damagedFile('bad key slot');
+  const derived = await new Promise<Buffer>((resolve, reject) =>
+    scrypt(
+      Buffer.from(password, 'utf8'),
+      hex(slot.salt),
+      32,
+      { N: n, r, p, maxmem: 256 * n * r + 1024 * 1024 },
+      (error, key) => (error ? reject(damagedFile('bad key slot')) : resolve(key)),
+    ),
+  );
+  return gcmOpen(derived, hex(keyParams.nonce), hex(keyParams.tag), hex(slot.key));
+}
+
+function gcmOpen(key: Buffer, nonce: Buffer, tag: Buffer, ciphertext: Buffer): Buffer | undefined {
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, nonce);
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+  } catch {
+    return undefined;
+  }
+}
+
+function hex(value: unknown): Buffer {
+  if (typeof value !== 'string' || !/^([0-9a-f]{2})+$/i.test(value)) throw damagedFile('bad hex field');
+  return Buffer.from(value, 'hex');
+}
+
+function parseJson(content: string): unknown {
+  try {
+    return JSON.parse(content);
+  } catch {
+    throw damagedFile('not JSON');
+  }
+}

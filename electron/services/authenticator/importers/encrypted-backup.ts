@@ -1,0 +1,74 @@
+import { createDecipheriv } from 'node:crypto';
+import { DesktopError } from '../../ipc-router';
+import {
+  backupAssociatedData,
+  backupFormat,
+  backupVersion,
+  deriveBackupKey,
+} from '../exporters/encrypted-backup';
+import { damagedFile, ImportCollector, num, record, text, type ImportResult } from './import-result';
+
+/** Bounds on a backup's scrypt parameters: enough for stronger future defaults, not a memory bomb. */
+const maxN = 2 ** 20;
+const maxR = 32;
+const maxP = 16;
+
+/** Reads a backup written by exporters/encrypted-backup.ts (docs/authenticator-backup.md). */
+export async function importEncryptedBackup(content: string, password?: string): Promise<ImportResult> {
+  let file: Record<string, unknown> | undefined;
+  try {
+    file = record(JSON.parse(content));
+  } catch {
+    throw damagedFile('not JSON');
+  }
+  const kdf = record(file?.kdf);
+  const cipher = record(file?.cipher);
+  if (!file || file.format !== backupFormat || !kdf || !cipher) throw damagedFile('not a WEM Account backup');
+  if (file.version !== backupVersion)
+    throw damagedFile(`backup version ${text(file.version)} is not supported`);
+  const [n, r, p] = [num(kdf.N), num(kdf.r), num(kdf.p)];
+  const salt = text(kdf.salt);
+  if (kdf.name !== 'scrypt' || cipher.name !== 'aes-256-gcm' || !n || !r || !p || !salt)
+    throw damagedFile('unknown key derivation or cipher');
+  if (!Number.isInteger(Math.log2(n)) || n > maxN || r > maxR || p > maxP)
+    throw damagedFile('bad scrypt parameters');
+  if (!password) throw new DesktopError('password_required');
+
+  const key = await deriveBackupKey(password, Buffer.from(salt, 'base64'), { N: n, r, p });
+  let plain: Buffer;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(text(cipher.nonce), 'base64'));
+    decipher.setAAD(backupAssociatedData({ kdf: { name: 'scrypt', N: n, r, p, salt } }));
+    decipher.setAuthTag(Buffer.from(text(cipher.tag), 'base64'));
+    plain = Buffer.concat([decipher.update(Buffer.from(text(file.ciphertext), 'base64')), decipher.final()]);
+  } catch {
+    // GCM cannot tell a wrong key from a changed ciphertext; a wrong password is by far the likelier.
+    throw new DesktopError('wrong_password');
+  }
+
+  let entries: unknown;
+  try {
+    entries = record(JSON.parse(plain.toString('utf8')))?.entries;
+  } catch {
+    throw damagedFile('the decrypted backup is not JSON');
+  }
+  if (!Array.isArray(entries)) throw damagedFile('no entries');
+  const collector = new ImportCollector();
+  entries.forEach((item: unknown, index) => {
+    const entry = record(item) ?? {};
+    const type = text(entry.type);
+    if (type !== 'totp' && type !== 'hotp')
+      return collector.error(index + 1, text(entry.issuer), text(entry.label), 'unsupported_type');
+    collector.add(index + 1, {
+      type,
+      issuer: text(entry.issuer),
+      label: text(entry.label),
+      secret: text(entry.secret),
+      algorithm: text(entry.algorithm),
+      digits: num(entry.digits),
+      period: num(entry.period),
+      counter: num(entry.counter),
+    });
+  });
+  return collector.result();
+}

@@ -1,0 +1,236 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import protobuf from 'protobufjs';
+import { describe, expect, it } from 'vitest';
+import { MemorySecretStore } from '../../../../test/helpers/desktop';
+import type { OtpAccount } from '../account';
+import { AuthenticatorVault, vaultFileName } from '../vault';
+import { importAegis } from './aegis';
+import { importAny } from './detect';
+import { base32, importGoogleMigration } from './google-migration';
+import { importOtpauthList } from './otpauth-list';
+import { importTwoFas } from './two-fas';
+
+const fixtures = path.resolve(process.cwd(), '../shared/fixtures/authenticator-interop');
+const fixture = (name: string) => readFile(path.join(fixtures, name), 'utf8');
+
+/** The fixtures README's table, row by row. */
+const deno: OtpAccount = {
+  type: 'totp',
+  issuer: 'Deno',
+  label: 'Mason',
+  secret: '4SJHB4GSD43FZBAI7C2HLRJGPQ',
+  algorithm: 'SHA1',
+  digits: 6,
+  period: 30,
+};
+const spdx: OtpAccount = {
+  type: 'totp',
+  issuer: 'SPDX',
+  label: 'James',
+  secret: '5OM4WOOGPLQEF6UGN3CPEOOLWU',
+  algorithm: 'SHA256',
+  digits: 7,
+  period: 20,
+};
+const airbnb: OtpAccount = {
+  type: 'totp',
+  issuer: 'Airbnb',
+  label: 'Elijah',
+  secret: '7ELGJSGXNCCTV3O6LKJWYFV2RA',
+  algorithm: 'SHA512',
+  digits: 8,
+  period: 50,
+};
+const issuu: OtpAccount = {
+  type: 'hotp',
+  issuer: 'Issuu',
+  label: 'James',
+  secret: 'YOOMIXWS5GN6RTBPUFFWKTW5M4',
+  algorithm: 'SHA1',
+  digits: 6,
+  counter: 1,
+};
+const airCanada: OtpAccount = {
+  type: 'hotp',
+  issuer: 'Air Canada',
+  label: 'Benjamin',
+  secret: 'KUVJJOM753IHTNDSZVCNKL7GII',
+  algorithm: 'SHA256',
+  digits: 7,
+  counter: 50,
+};
+const wwe: OtpAccount = {
+  type: 'hotp',
+  issuer: 'WWE',
+  label: 'Mason',
+  secret: '5VAML3X35THCEBVRLV24CGBKOY',
+  algorithm: 'SHA512',
+  digits: 8,
+  counter: 10300,
+};
+const steam = { issuer: 'Boeing', label: 'Sophia', type: 'steam' };
+const everyEntry = [deno, spdx, airbnb, issuu, airCanada, wwe];
+
+async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+    return undefined;
+  } catch (error) {
+    return (error as { code?: string }).code;
+  }
+}
+
+describe('importing other apps’ exports', () => {
+  it('reads every entry of a list of otpauth URIs and names the Steam one', async () => {
+    const { entries, report } = importOtpauthList(await fixture('plain.txt'));
+    expect(entries).toEqual(everyEntry);
+    expect(report).toMatchObject({ imported: 6, errors: [], unsupported: [expect.objectContaining(steam)] });
+  });
+
+  it('reads a plain Aegis vault exactly and names the Steam entry', async () => {
+    const { entries, report } = await importAegis(await fixture('aegis_plain.json'));
+    expect(entries).toEqual(everyEntry);
+    expect(report).toMatchObject({ imported: 6, errors: [], unsupported: [expect.objectContaining(steam)] });
+  });
+
+  it('reads a password-encrypted Aegis vault with its password', async () => {
+    const { entries, report } = await importAny(await fixture('aegis_encrypted.json'), 'test');
+    expect(entries).toEqual(everyEntry);
+    expect(report.unsupported).toEqual([expect.objectContaining(steam)]);
+  });
+
+  it('refuses an encrypted Aegis vault with a wrong or missing password', async () => {
+    const content = await fixture('aegis_encrypted.json');
+    expect(await codeOf(importAegis(content, 'Test'))).toBe('wrong_password');
+    expect(await codeOf(importAegis(content))).toBe('password_required');
+  });
+
+  it('leaves the vault exactly as it was when an import is refused', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'wem-import-'));
+    const vault = new AuthenticatorVault({ dataDir, secrets: new MemorySecretStore() });
+    await vault.add(deno);
+    const before = await readFile(path.join(dataDir, vaultFileName));
+    const importInto = async (content: string, password?: string) =>
+      vault.addMany((await importAny(content, password)).entries);
+    expect(await codeOf(importInto(await fixture('aegis_encrypted.json'), 'wrong'))).toBe('wrong_password');
+    expect(await codeOf(importInto('{"header": {}, "db": 1'))).toBe('damaged_file');
+    expect(await readFile(path.join(dataDir, vaultFileName))).toEqual(before);
+    expect(await vault.list()).toHaveLength(1);
+  });
+
+  it('reads a plain 2FAS backup exactly and names the Steam entry', async () => {
+    const { entries, report } = importTwoFas(await fixture('2fas_authenticator_plain_v4.2fas'));
+    expect(entries).toEqual([deno, issuu, airCanada, wwe]);
+    expect(report).toMatchObject({ imported: 4, errors: [], unsupported: [expect.objectContaining(steam)] });
+  });
+
+  it('says a damaged file is damaged', async () => {
+    const aegis = await fixture('aegis_encrypted.json');
+    const cut = aegis.slice(0, aegis.length / 2);
+    const tampered = aegis.replace('"db": "R', '"db": "S');
+    expect(await codeOf(importAny(cut, 'test'))).toBe('damaged_file');
+    expect(await codeOf(importAegis(tampered, 'test'))).toBe('damaged_file');
+    expect(await codeOf(importAny('{"services": 3, "schemaVersion": 4}'))).toBe('damaged_file');
+    expect(await codeOf(importAny('hello\nworld\n'))).toBe('damaged_file');
+    expect(await codeOf(importAny('otpauth-migration://offline?data=%%%'))).toBe('damaged_file');
+  });
+
+  it('reports a bad line of a URI list by its number without its secret', async () => {
+    const { entries, report } = importOtpauthList(
+      'otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP\n\notpauth://totp/C:d?secret=NOT-BASE32-1\n',
+    );
+    expect(entries).toHaveLength(1);
+    expect(report.errors).toEqual([{ position: 3, issuer: 'C', label: 'd', reason: 'invalid_secret' }]);
+  });
+});
+
+describe('importing a Google Authenticator export', () => {
+  const proto = `syntax = "proto3";
+    message MigrationPayload {
+      enum Algorithm { ALGORITHM_UNSPECIFIED = 0; SHA1 = 1; SHA256 = 2; SHA512 = 3; MD5 = 4; }
+      enum DigitCount { DIGIT_COUNT_UNSPECIFIED = 0; SIX = 1; EIGHT = 2; }
+      enum OtpType { OTP_TYPE_UNSPECIFIED = 0; HOTP = 1; TOTP = 2; }
+      message OtpParameters {
+        bytes secret = 1; string name = 2; string issuer = 3; Algorithm algorithm = 4;
+        DigitCount digits = 5; OtpType type = 6; int64 counter = 7;
+      }
+      repeated OtpParameters otp_parameters = 1;
+      int32 version = 2; int32 batch_size = 3; int32 batch_index = 4; int32 batch_id = 5;
+    }`;
+  const Payload = protobuf.parse(proto).root.lookupType('MigrationPayload');
+  const secrets = [
+    Buffer.from('12345678901234567890'),
+    Buffer.from('hello-google-auth'),
+    Buffer.from('0123456789abcdef0123'),
+  ];
+
+  function migrationUri(parameters: Record<string, unknown>[]): string {
+    const message = Payload.fromObject({
+      otpParameters: parameters,
+      version: 1,
+      batchSize: 1,
+      batchIndex: 0,
+      batchId: 42,
+    });
+    const data = Buffer.from(Payload.encode(message).finish()).toString('base64');
+    return `otpauth-migration://offline?data=${encodeURIComponent(data)}`;
+  }
+
+  it('reads TOTP and HOTP accounts from the protobuf payload and names the MD5 one', async () => {
+    const uri = migrationUri([
+      {
+        secret: secrets[0],
+        name: 'Google:jane@gmail.com',
+        issuer: 'Google',
+        algorithm: 1,
+        digits: 1,
+        type: 2,
+      },
+      { secret: secrets[1], name: 'GitHub:jane', issuer: '', algorithm: 3, digits: 2, type: 1, counter: 7 },
+      { secret: secrets[2], name: 'legacy', issuer: 'Old', algorithm: 4, digits: 1, type: 2 },
+    ]);
+    const { entries, report } = await importAny(uri);
+    expect(entries).toEqual([
+      {
+        type: 'totp',
+        issuer: 'Google',
+        label: 'jane@gmail.com',
+        secret: base32(secrets[0] ?? Buffer.alloc(0)),
+        algorithm: 'SHA1',
+        digits: 6,
+        period: 30,
+      },
+      {
+        type: 'hotp',
+        issuer: 'GitHub',
+        label: 'jane',
+        secret: base32(secrets[1] ?? Buffer.alloc(0)),
+        algorithm: 'SHA512',
+        digits: 8,
+        counter: 7,
+      },
+    ]);
+    expect(entries[0]?.secret).toBe('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ');
+    expect(report).toMatchObject({
+      imported: 2,
+      errors: [],
+      unsupported: [{ issuer: 'Old', label: 'legacy', type: 'totp' }],
+    });
+  });
+
+  it('reads several QR codes’ URIs, one per line', async () => {
+    const first = migrationUri([
+      { secret: secrets[0], name: 'a', issuer: 'A', algorithm: 1, digits: 1, type: 2 },
+    ]);
+    const second = migrationUri([
+      { secret: secrets[1], name: 'b', issuer: 'B', algorithm: 2, digits: 1, type: 2 },
+    ]);
+    const { entries } = importGoogleMigration(`${first}\n${second}\n`);
+    expect(entries.map((entry) => [entry.issuer, entry.algorithm])).toEqual([
+      ['A', 'SHA1'],
+      ['B', 'SHA256'],
+    ]);
+  });
+});

@@ -1,0 +1,252 @@
+import { createCipheriv, createDecipheriv, randomBytes as nodeRandomBytes, randomUUID } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { DesktopError } from '../ipc-router';
+import type { SecretStore } from '../secret-store';
+import { accountOf, toOtpAccount, type AuthenticatorEntry, type OtpAccount } from './account';
+
+/** The keychain entry holding the vault's 256-bit key (base64), as the user sees it in their keychain. */
+export const vaultKeyService = 'WEM Account authenticator';
+export const vaultKeyAccount = 'vault-key';
+export const vaultFileName = 'authenticator-vault.json';
+
+const format = 'wem-authenticator-vault';
+const version = 1;
+/** Bound to the ciphertext as GCM associated data, so a file of another format or version never decrypts. */
+const associatedData = Buffer.from(`${format}/${version}`);
+
+export interface AuthenticatorVaultOptions {
+  /** The app's data folder (Electron's userData); the vault is one file in it. */
+  dataDir: string;
+  secrets: SecretStore;
+  randomBytes?: (count: number) => Buffer;
+  newId?: () => string;
+}
+
+/**
+ * The local authenticator's accounts, encrypted with AES-256-GCM in one file; the key lives in the OS
+ * keychain and is created on first write. Every change writes a temp file, fsyncs it and renames it
+ * over the vault, so a crash leaves the old vault or the new one, never half of one. A missing or
+ * locked keychain, a damaged file or a missing key is a DesktopError and nothing is written. The
+ * entries returned here hold secrets: main only; the renderer sees CodeViews (codes.ts).
+ */
+export class AuthenticatorVault {
+  private readonly file: string;
+  private readonly randomBytes: (count: number) => Buffer;
+  private readonly newId: () => string;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: AuthenticatorVaultOptions) {
+    this.file = path.join(options.dataDir, vaultFileName);
+    this.randomBytes = options.randomBytes ?? nodeRandomBytes;
+    this.newId = options.newId ?? (() => randomUUID());
+  }
+
+  /** The entries in the user's order. An absent vault is empty and needs no keychain. */
+  list(): Promise<AuthenticatorEntry[]> {
+    return this.serialised(async () => (await this.load())?.entries ?? []);
+  }
+
+  async get(id: string): Promise<AuthenticatorEntry> {
+    const entry = (await this.list()).find((item) => item.id === id);
+    if (!entry) throw new DesktopError('not_found');
+    return entry;
+  }
+
+  async add(account: OtpAccount): Promise<AuthenticatorEntry> {
+    const [entry] = await this.addMany([account]);
+    return entry as AuthenticatorEntry;
+  }
+
+  /** Adds all or none, in one write (an import). Each account is validated again here. */
+  async addMany(accounts: OtpAccount[]): Promise<AuthenticatorEntry[]> {
+    const checked = accounts.map((account) => toOtpAccount(account));
+    return this.change((entries) => {
+      const added = checked.map((account, index) => ({
+        ...account,
+        id: this.newId(),
+        order: entries.length + index,
+      }));
+      return { entries: [...entries, ...added], result: added };
+    });
+  }
+
+  rename(id: string, names: { issuer?: string; label?: string }): Promise<AuthenticatorEntry> {
+    return this.change((entries) => {
+      const entry = find(entries, id);
+      const renamed = {
+        ...toOtpAccount({
+          ...entry,
+          issuer: names.issuer ?? entry.issuer,
+          label: names.label ?? entry.label,
+        }),
+        id,
+        order: entry.order,
+      };
+      return { entries: entries.map((item) => (item.id === id ? renamed : item)), result: renamed };
+    });
+  }
+
+  /** `ids` must name every entry exactly once, in the new order. */
+  reorder(ids: string[]): Promise<AuthenticatorEntry[]> {
+    return this.change((entries) => {
+      const known = new Set(entries.map((entry) => entry.id));
+      if (ids.length !== known.size || new Set(ids).size !== ids.length || !ids.every((id) => known.has(id)))
+        throw new DesktopError('validation_failed', { fields: { ids: 'List every entry exactly once.' } });
+      const reordered = ids.map((id, order) => ({ ...find(entries, id), order }));
+      return { entries: reordered, result: reordered };
+    });
+  }
+
+  delete(id: string): Promise<void> {
+    return this.change((entries) => {
+      find(entries, id);
+      const kept = entries.filter((entry) => entry.id !== id).map((entry, order) => ({ ...entry, order }));
+      return { entries: kept, result: undefined };
+    });
+  }
+
+  /** HOTP only: moves the counter one step on, when the user asks for the next code. */
+  incrementCounter(id: string): Promise<AuthenticatorEntry> {
+    return this.change((entries) => {
+      const entry = find(entries, id);
+      if (entry.type !== 'hotp')
+        throw new DesktopError('validation_failed', { fields: { id: 'Only HOTP entries have a counter.' } });
+      const next = { ...entry, counter: entry.counter + 1 };
+      return { entries: entries.map((item) => (item.id === id ? next : item)), result: next };
+    });
+  }
+
+  private change<T>(apply: (entries: AuthenticatorEntry[]) => { entries: AuthenticatorEntry[]; result: T }) {
+    return this.serialised(async () => {
+      const loaded = await this.load();
+      const key = loaded?.key ?? (await this.keyForNewVault());
+      const { entries, result } = apply(loaded?.entries ?? []);
+      await this.write(key, entries);
+      return result;
+    });
+  }
+
+  private serialised<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async load(): Promise<{ key: Buffer; entries: AuthenticatorEntry[] } | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    const envelope = parseEnvelope(text);
+    const stored = await this.options.secrets.get(vaultKeyService, vaultKeyAccount);
+    if (stored === undefined) throw new DesktopError('vault_key_missing');
+    const key = Buffer.from(stored, 'base64');
+    let plain: Buffer;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key, envelope.nonce);
+      decipher.setAAD(associatedData);
+      decipher.setAuthTag(envelope.tag);
+      plain = Buffer.concat([decipher.update(envelope.ciphertext), decipher.final()]);
+    } catch {
+      throw new DesktopError('vault_damaged');
+    }
+    return { key, entries: parseEntries(plain) };
+  }
+
+  /** The key of a vault that does not exist yet: the one in the keychain (a first write that crashed) or a new one. */
+  private async keyForNewVault(): Promise<Buffer> {
+    const stored = await this.options.secrets.get(vaultKeyService, vaultKeyAccount);
+    if (stored !== undefined) return Buffer.from(stored, 'base64');
+    const key = this.randomBytes(32);
+    await this.options.secrets.set(vaultKeyService, vaultKeyAccount, key.toString('base64'));
+    return key;
+  }
+
+  private async write(key: Buffer, entries: AuthenticatorEntry[]): Promise<void> {
+    const nonce = this.randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, nonce);
+    cipher.setAAD(associatedData);
+    const plain = Buffer.from(JSON.stringify({ entries }));
+    const ciphertext = Buffer.concat([cipher.update(plain), cipher.final()]);
+    const envelope = {
+      format,
+      version,
+      nonce: nonce.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+      ciphertext: ciphertext.toString('base64'),
+    };
+    await mkdir(this.options.dataDir, { recursive: true });
+    const temp = `${this.file}.${this.randomBytes(6).toString('hex')}.tmp`;
+    try {
+      const handle = await open(temp, 'w', 0o600);
+      try {
+        await handle.writeFile(JSON.stringify(envelope));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, this.file);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+    await syncFolder(this.options.dataDir);
+  }
+}
+
+function find(entries: AuthenticatorEntry[], id: string): AuthenticatorEntry {
+  const entry = entries.find((item) => item.id === id);
+  if (!entry) throw new DesktopError('not_found');
+  return entry;
+}
+
+function parseEnvelope(text: string): { nonce: Buffer; tag: Buffer; ciphertext: Buffer } {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null) {
+      const { format: f, version: v, nonce, tag, ciphertext } = value as Record<string, unknown>;
+      if (f === format && v === version && [nonce, tag, ciphertext].every((item) => typeof item === 'string'))
+        return {
+          nonce: Buffer.from(nonce as string, 'base64'),
+          tag: Buffer.from(tag as string, 'base64'),
+          ciphertext: Buffer.from(ciphertext as string, 'base64'),
+        };
+    }
+  } catch {
+    // Falls through to the refusal below.
+  }
+  throw new DesktopError('vault_damaged');
+}
+
+function parseEntries(plain: Buffer): AuthenticatorEntry[] {
+  try {
+    const { entries } = JSON.parse(plain.toString('utf8')) as { entries: AuthenticatorEntry[] };
+    return entries
+      .map((entry) => ({
+        ...accountOf(toOtpAccount(entry)),
+        id: String(entry.id),
+        order: Number(entry.order),
+      }))
+      .sort((a, b) => a.order - b.order);
+  } catch {
+    throw new DesktopError('vault_damaged');
+  }
+}
+
+/** Makes the rename itself durable; folders cannot be fsynced on Windows, where rename is already durable. */
+async function syncFolder(folder: string): Promise<void> {
+  try {
+    const handle = await open(folder, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Not supported on this platform.
+  }
+}
