@@ -79,7 +79,8 @@ export const ipcChannels = {
       .strict(),
     settingsView,
   ),
-  'signup.create': channel(signupRequest, activationSentResponse),
+  /** A form's unticked terms box arrives as false and is refused in main, next to the box. */
+  'signup.create': channel(signupRequest.extend({ acceptTerms: z.boolean() }), activationSentResponse),
   'signup.resendActivation': channel(activationResendRequest, activationSentResponse),
   /** The token, or the whole link pasted from the mail (http(s)://…/activate?token= or wem-account://). */
   'activation.activate': channel(

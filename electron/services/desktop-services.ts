@@ -172,7 +172,10 @@ export function createDesktopServices(options: DesktopServicesOptions): DesktopS
       return view(after);
     },
 
-    'signup.create': (request) => client.signup(request),
+    'signup.create': async ({ acceptTerms, ...request }) => {
+      if (!acceptTerms) throw new DesktopError('validation_failed', { fields: { acceptTerms: 'must_accept' } });
+      return client.signup({ ...request, acceptTerms });
+    },
     'signup.resendActivation': (request) => client.resendActivation(request.email),
     'activation.activate': ({ input }) => client.activate(activationTokenFrom(input)),
 

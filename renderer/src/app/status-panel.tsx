@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import type { AppStatus } from '../../../common/contract/ipc';
 
 interface StatusPanelProps {
@@ -5,32 +6,49 @@ interface StatusPanelProps {
   error: string | undefined;
 }
 
+/** The footer: where the app connects, whether it is online and signed in, and its version. */
 export function StatusPanel({ status, error }: StatusPanelProps) {
+  const { t } = useTranslation();
+  const label = t('app.status.label');
   if (error) {
     return (
-      <section aria-label="Status" className="status">
+      <footer aria-label={label} className="status" role="region">
         <p role="alert">{error}</p>
-      </section>
+      </footer>
     );
   }
   if (!status) {
     return (
-      <section aria-label="Status" className="status">
-        Connecting…
-      </section>
+      <footer aria-label={label} className="status" role="region">
+        {t('app.connecting')}
+      </footer>
     );
   }
+  const account = status.signedIn
+    ? status.email
+      ? t('app.status.signedInAs', { email: status.email })
+      : t('app.status.signedIn')
+    : t('app.status.notSignedIn');
   return (
-    <section aria-label="Status" className="status">
+    <footer aria-label={label} className="status" role="region">
       <dl>
-        <dt>Server</dt>
-        <dd>{status.serverUrl}</dd>
-        <dt>Connection</dt>
-        <dd>{status.online ? 'Online' : 'Offline'}</dd>
-        <dt>Account</dt>
-        <dd>{status.signedIn ? `Signed in${status.email ? ` as ${status.email}` : ''}` : 'Not signed in'}</dd>
+        <div>
+          <dt>{t('app.status.server')}</dt>
+          <dd>{status.serverUrl}</dd>
+        </div>
+        <div>
+          <dt>{t('app.status.connection')}</dt>
+          <dd>{status.online ? t('app.status.online') : t('app.status.offlineShort')}</dd>
+        </div>
+        <div>
+          <dt>{t('app.status.account')}</dt>
+          <dd>{account}</dd>
+        </div>
+        <div>
+          <dt className="visually-hidden">{t('app.status.version', { version: '' })}</dt>
+          <dd>{t('app.status.version', { version: status.version })}</dd>
+        </div>
       </dl>
-      <p className="version">Version {status.version}</p>
-    </section>
+    </footer>
   );
 }

@@ -1,0 +1,126 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Alert } from '../../components/alert';
+import { Button } from '../../components/button';
+import { Card } from '../../components/card';
+import { TextField } from '../../components/text-field';
+import { invoke } from '../../lib/bridge';
+import { useSubmit } from '../../lib/use-submit';
+
+type Outcome = 'form' | 'activated' | 'used' | 'expired';
+
+interface ActivationScreenProps {
+  /** From a wem-account://activate deep link: activated at once, without a paste. */
+  token?: string | undefined;
+  online: boolean;
+  onSignIn: () => void;
+  onResent: (email: string) => void;
+}
+
+export function ActivationScreen({ token, online, onSignIn, onResent }: ActivationScreenProps) {
+  const { t } = useTranslation();
+  const [input, setInput] = useState(token ?? '');
+  const [outcome, setOutcome] = useState<Outcome>('form');
+  const [email, setEmail] = useState('');
+  const activation = useSubmit(['input']);
+  const resend = useSubmit(['email']);
+  const started = useRef<string | undefined>(undefined);
+
+  async function activate(value: string) {
+    const result = await activation.run(
+      () => invoke('activation.activate', { input: value }),
+      ['activation_used', 'activation_expired'],
+    );
+    if (result.ok) setOutcome('activated');
+    else if (result.error.code === 'activation_used') setOutcome('used');
+    else if (result.error.code === 'activation_expired') setOutcome('expired');
+  }
+
+  useEffect(() => {
+    if (token && started.current !== token) {
+      started.current = token;
+      setInput(token);
+      void activate(token);
+    }
+  }, [token]);
+
+  async function askNewLink(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const result = await resend.run(() => invoke('signup.resendActivation', { email }));
+    if (result.ok) onResent(email);
+  }
+
+  if (outcome === 'activated' || outcome === 'used') {
+    return (
+      <Card title={t(outcome === 'activated' ? 'activation.doneTitle' : 'activation.usedTitle')}>
+        <Alert tone="success">{t(outcome === 'activated' ? 'activation.done' : 'activation.used')}</Alert>
+        <div className="actions">
+          <Button onClick={onSignIn}>{t('activation.signIn')}</Button>
+        </div>
+      </Card>
+    );
+  }
+
+  if (outcome === 'expired') {
+    return (
+      <Card title={t('activation.expiredTitle')}>
+        <p>{t('activation.expired')}</p>
+        <form className="stack" noValidate onSubmit={(event) => void askNewLink(event)}>
+          <TextField
+            label={t('activation.newLinkEmail')}
+            type="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={setEmail}
+            error={resend.error.fields.email}
+          />
+          {resend.error.message ? <Alert tone="error">{resend.error.message}</Alert> : null}
+          <div className="actions">
+            <Button type="submit" busy={resend.busy} busyLabel={t('checkMail.resending')} disabled={!online}>
+              {t('activation.newLink')}
+            </Button>
+          </div>
+        </form>
+        <p className="muted small">{t('activation.support')}</p>
+      </Card>
+    );
+  }
+
+  return (
+    <Card title={t('activation.title')}>
+      <p className="muted">{t('activation.intro')}</p>
+      <form
+        className="stack"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          void activate(input);
+        }}
+      >
+        <TextField
+          label={t('activation.input')}
+          autoComplete="off"
+          spellCheck={false}
+          required
+          value={input}
+          onChange={setInput}
+          error={activation.error.fields.input ?? activation.error.message}
+        />
+        <div className="actions">
+          <Button
+            type="submit"
+            busy={activation.busy}
+            busyLabel={t('activation.submitting')}
+            disabled={!online || !input.trim()}
+          >
+            {t('activation.submit')}
+          </Button>
+          <Button variant="link" onClick={onSignIn}>
+            {t('signIn.title')}
+          </Button>
+        </div>
+      </form>
+    </Card>
+  );
+}

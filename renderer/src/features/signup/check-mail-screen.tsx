@@ -1,0 +1,56 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Alert } from '../../components/alert';
+import { Button } from '../../components/button';
+import { Card } from '../../components/card';
+import { invoke } from '../../lib/bridge';
+import { cooldownEnd, useCountdown } from '../../lib/countdown';
+import { useSubmit } from '../../lib/use-submit';
+
+/** Seconds between two resends when the server gives no hint: one click, one mail. */
+const courtesyPauseSeconds = 30;
+
+interface CheckMailScreenProps {
+  email: string;
+  online: boolean;
+  onHaveLink: () => void;
+}
+
+export function CheckMailScreen({ email, online, onHaveLink }: CheckMailScreenProps) {
+  const { t } = useTranslation();
+  const { busy, error, run } = useSubmit([]);
+  const [until, setUntil] = useState<number | undefined>(() =>
+    cooldownEnd(Date.now(), {}, courtesyPauseSeconds),
+  );
+  const [resent, setResent] = useState(false);
+  const wait = useCountdown(until);
+
+  async function resend() {
+    setResent(false);
+    const result = await run(() => invoke('signup.resendActivation', { email }));
+    if (result.ok) setResent(true);
+    const hint = result.ok ? {} : { retryAfterSeconds: result.error.retryAfterSeconds };
+    setUntil(cooldownEnd(Date.now(), hint, courtesyPauseSeconds));
+  }
+
+  return (
+    <Card title={t('checkMail.title')}>
+      <p>{t('checkMail.sentTo', { email })}</p>
+      <p className="muted">{t('checkMail.junk')}</p>
+      {resent ? <Alert tone="success">{t('checkMail.resent')}</Alert> : null}
+      {error.message ? <Alert tone="error">{error.message}</Alert> : null}
+      <div className="actions">
+        <Button onClick={onHaveLink}>{t('checkMail.haveLink')}</Button>
+        <Button
+          variant="secondary"
+          busy={busy}
+          busyLabel={t('checkMail.resending')}
+          disabled={!online || wait > 0}
+          onClick={() => void resend()}
+        >
+          {wait > 0 ? t('common.resendIn', { seconds: wait }) : t('checkMail.resend')}
+        </Button>
+      </div>
+    </Card>
+  );
+}
