@@ -24,7 +24,9 @@ import { fileMailTransport, smtpTransport, type MailTransport } from './delivery
 import { activationPage } from './http/activation-page';
 import { answerFrameworkError, installErrorHandling } from './http/error-handler';
 import { loggerOptions } from './http/logging';
+import { Metrics } from './http/metrics';
 import { RateLimiter } from './http/rate-limiter';
+import { readinessRoutes } from './http/readiness';
 import { ApiError } from './http/api-error';
 import type { ApiInstance } from './http/route-types';
 import { LoginService } from './login/login-service';
@@ -129,6 +131,7 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
       ? smtpTransport(config.mailUrl)
       : fileMailTransport(path.join(config.dataDir, 'outbox'), log));
 
+  const metrics = config.metricsToken ? new Metrics(config.metricsToken, database.db) : undefined;
   // The worker is made below; by the time anything is queued and kicked, it exists.
   const outbox = new Outbox(clock, random, new SecretBox(masterKey, 'outbox', random), () => worker.kick());
   const context: ServerContext = {
@@ -154,6 +157,7 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
       from: config.mailFrom,
       pollMs: options.workerPollMs,
       sms: options.smsProvider ?? smsProviderFor(config, log),
+      onDeliveryFailed: metrics?.deliveryFailed,
     },
   );
 
@@ -172,6 +176,7 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('session', null);
   installErrorHandling(app);
+  metrics?.install(app);
   let closing = false;
   app.addHook('onRequest', async (_request, reply) => {
     if (!closing) return;
@@ -202,6 +207,7 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
     { schema: { tags: ['operations'], summary: 'Liveness', response: { 200: healthResponse } } },
     async () => ({ status: 'ok' as const }),
   );
+  readinessRoutes(app, database.db);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   accountRoutes(app, new SignupService(context), activation);
   loginRoutes(

@@ -70,6 +70,14 @@ const envSchema = z.object({
       message: 'must be at least 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)',
     })
     .optional(),
+  // /metrics is served only with this bearer token; without it the route does not exist.
+  METRICS_TOKEN: z
+    .string()
+    .regex(
+      /^[\x21-\x7e]{24,}$/,
+      'must be at least 24 printable characters, no spaces (e.g. `openssl rand -hex 24`)',
+    )
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z
     .enum(['true', 'false'])
@@ -101,6 +109,8 @@ export interface Config {
   secretKey: string | undefined;
   logLevel: string;
   trustProxy: boolean;
+  /** Bearer token for GET /metrics; undefined: no metrics are collected or served. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -150,5 +160,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     secretKey: e.SECRET_KEY,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
   };
 }

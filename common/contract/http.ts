@@ -33,6 +33,9 @@ export type ErrorBody = z.infer<typeof errorBody>;
 
 export const healthResponse = z.object({ status: z.literal('ok') });
 
+/** GET /readyz: the instance can serve (database answers, schema current); else 503 service_unavailable. */
+export const readyResponse = z.object({ status: z.literal('ready') });
+
 // --- Signup and activation ---------------------------------------------------------------------
 
 export const signupRequest = z

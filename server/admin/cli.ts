@@ -5,6 +5,8 @@
 //   grant-role <email> support        revoke-role <email> support
 //   mfa-reset list [--status pending|approved|denied]
 //   mfa-reset approve <id> --note "<text>"      mfa-reset deny <id> --note "<text>"
+//   rotate-secret-key --from-file <old key file>   (or the old key in OLD_SECRET_KEY)
+import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -13,15 +15,20 @@ import { ConfigError, loadConfig } from '../config';
 import { openDatabase } from '../db/connect';
 import { migrateToLatest } from '../db/migrate';
 import { ApiError } from '../http/api-error';
+import { cryptoRandom } from '../support/random';
+import { loadOrCreateSecretKey } from '../support/secret-key';
 import { MfaResets } from './mfa-resets';
 import { roles, setRole, type Role } from './roles';
+import { parseSecretKey, rotateSecretKey } from './rotate-secret-key';
 
 const usage = `Usage: npm run admin -- <command>
   grant-role <email> support
   revoke-role <email> support
   mfa-reset list [--status pending|approved|denied]
   mfa-reset approve <request id> --note "<text>"
-  mfa-reset deny <request id> --note "<text>"`;
+  mfa-reset deny <request id> --note "<text>"
+  rotate-secret-key --from-file <old key file>   (or set OLD_SECRET_KEY)
+      re-encrypts stored secrets from the old server key to the current SECRET_KEY`;
 
 class UsageError extends Error {}
 
@@ -32,12 +39,14 @@ function isRole(value: string | undefined): value is Role {
 type Command =
   | { kind: 'role'; email: string; role: Role; granted: boolean }
   | { kind: 'list'; status: 'pending' | 'approved' | 'denied' | undefined }
-  | { kind: 'decide'; id: string; decision: 'approve' | 'deny'; note: string };
+  | { kind: 'decide'; id: string; decision: 'approve' | 'deny'; note: string }
+  | { kind: 'rotate'; oldKey: Buffer };
 
 /** Reads the command line into a Command, refusing a malformed one before anything touches the data. */
 function parseCommand(
   positionals: string[],
-  values: { note?: string | undefined; status?: string | undefined },
+  values: { note?: string | undefined; status?: string | undefined; 'from-file'?: string | undefined },
+  oldKeyFromEnv: string | undefined,
 ): Command {
   const [command, first, second] = positionals;
   if (command === 'grant-role' || command === 'revoke-role') {
@@ -58,20 +67,74 @@ function parseCommand(
       throw new UsageError(`mfa-reset ${first} needs --note "<text>" for the audit log and the user.`);
     return { kind: 'decide', id: second, decision: first, note };
   }
+  if (command === 'rotate-secret-key' && !first) {
+    const file = values['from-file'];
+    if (file && oldKeyFromEnv)
+      throw new UsageError('Give the old key once: --from-file or OLD_SECRET_KEY, not both.');
+    if (file) return { kind: 'rotate', oldKey: parseSecretKey(readKeyFile(file), file) };
+    if (oldKeyFromEnv) return { kind: 'rotate', oldKey: parseSecretKey(oldKeyFromEnv, 'OLD_SECRET_KEY') };
+    throw new UsageError('rotate-secret-key needs the old key: --from-file <file> or OLD_SECRET_KEY.');
+  }
   throw new UsageError(`Unknown command: ${positionals.join(' ')}`);
+}
+
+function readKeyFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`Cannot read the old key file ${file}.`);
+  }
+}
+
+/** Re-encrypts stored secrets from the old key to the current one and prints what it did per column. */
+async function rotate(oldKey: Buffer): Promise<number> {
+  const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
+  const database = openDatabase(config.databaseUrl, config.dataDir);
+  try {
+    await migrateToLatest(database.db);
+    const counts = await rotateSecretKey({
+      db: database.db,
+      dialect: database.dialect,
+      oldKey,
+      currentKey: loadOrCreateSecretKey(config.secretKey, config.dataDir, cryptoRandom),
+      random: cryptoRandom,
+    });
+    for (const c of counts) {
+      console.log(
+        `${c.column}: ${c.reEncrypted} re-encrypted, ${c.alreadyCurrent} already on the current key, ` +
+          `${c.otherKey} sealed with another key, ${c.unreadable} unreadable`,
+      );
+    }
+    const left = counts.reduce((sum, c) => sum + c.otherKey + c.unreadable, 0);
+    if (left > 0) {
+      console.error(
+        `${left} value(s) could not be re-encrypted with the old key given; they were left as they are.`,
+      );
+      return 1;
+    }
+    return 0;
+  } finally {
+    await database.db.destroy();
+  }
 }
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { note: { type: 'string' }, status: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      note: { type: 'string' },
+      status: { type: 'string' },
+      'from-file': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help || positionals.length === 0) {
     console.log(usage);
     return values.help ? 0 : 64;
   }
-  const command = parseCommand(positionals, values);
+  const command = parseCommand(positionals, values, process.env.OLD_SECRET_KEY || undefined);
+  if (command.kind === 'rotate') return rotate(command.oldKey);
 
   const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
   const database = openDatabase(config.databaseUrl, config.dataDir);

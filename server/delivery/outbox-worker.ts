@@ -15,6 +15,8 @@ export interface OutboxWorkerOptions {
   sms?: SmsProvider;
   /** How long a claimed message is ours before another instance may take it over (crash safety). */
   leaseMs?: number;
+  /** Told of every failed delivery attempt (for /metrics). */
+  onDeliveryFailed?: (channel: string, permanent: boolean) => void;
 }
 
 /** 5 s, 10 s, 20 s … capped at 15 minutes: SMTP outages of hours lose nothing and do not hammer. */
@@ -200,7 +202,9 @@ export class OutboxWorker {
     } catch (error) {
       const attempts = row.attempts + 1;
       const reason = error instanceof Error ? error.message.slice(0, 500) : 'unknown error';
-      if (error instanceof SmsDeliveryError && error.permanent) {
+      const permanent = error instanceof SmsDeliveryError && error.permanent;
+      this.options.onDeliveryFailed?.(row.channel, permanent);
+      if (permanent) {
         // The provider refused the message itself (e.g. an unreachable number): retrying cannot help.
         await this.db
           .updateTable('outbox')

@@ -1,4 +1,5 @@
 import type { ServerContext } from '../context';
+import { ApiError } from '../http/api-error';
 import type { SecretBox } from '../support/secret-key';
 import type { MfaFlow } from './flows';
 import type { Db, Factor, FactorStrategy } from './factor-strategy';
@@ -19,12 +20,15 @@ export class TotpFactor implements FactorStrategy {
 
   async verify(db: Db, factor: Factor, _flow: MfaFlow, code: string): Promise<boolean> {
     if (!factor.secret) return false;
-    const step = await verifyTotp(
-      this.box.open(factor.secret),
-      code,
-      this.ctx.clock.now(),
-      factor.last_totp_step,
-    );
+    let seed: string;
+    try {
+      seed = this.box.open(factor.secret);
+    } catch {
+      // Sealed with a server key this instance does not have (a key rotation under way): the code may
+      // be right, so answer "try again soon" instead of a wrong code or a 500.
+      throw new ApiError('service_unavailable', { retryAfterSeconds: 30 });
+    }
+    const step = await verifyTotp(seed, code, this.ctx.clock.now(), factor.last_totp_step);
     if (step === undefined) return false;
     const recorded = await db
       .updateTable('mfa_factors')

@@ -33,6 +33,12 @@ export function deriveKey(masterKey: Buffer, purpose: string): Buffer {
   return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), `wem-account:${purpose}`, 32));
 }
 
+/** The id of the server key a sealed value names ("v1.<keyId>.…"), or undefined if it is not one. */
+export function sealedKeyId(box: string): string | undefined {
+  const [version, keyId] = box.split('.');
+  return version === 'v1' && keyId ? keyId : undefined;
+}
+
 export class SecretBox {
   private readonly key: Buffer;
   readonly keyId: string;
