@@ -98,7 +98,8 @@ async function reached(page: Page, heading: string, screenshot: string): Promise
   // the ones in docs/, so a test run leaves the work tree as it was.
   const image = await page.screenshot();
   expect(image.length).toBeGreaterThan(1000);
-  if (process.env.UPDATE_SCREENSHOTS === '1') writeFileSync(path.resolve('docs/screenshots', `${screenshot}.png`), image);
+  if (process.env.UPDATE_SCREENSHOTS === '1')
+    writeFileSync(path.resolve('docs/screenshots', `${screenshot}.png`), image);
 }
 
 describe('the desktop UI against a real account API', () => {

@@ -153,3 +153,22 @@ export class SeededRandom {
     return item;
   }
 }
+
+/** `METHOD /path` for every route the app registered, read from Fastify's own route tree. */
+export function registeredRoutes(api: TestApi): string[] {
+  const routes: string[] = [];
+  const prefixes: string[] = [];
+  for (const line of api.api.app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const match = /^([│ ├└─]*?)[├└]── (\S+)(?: \(([^)]*)\))?$/.exec(line);
+    if (!match) continue;
+    const depth = (match[1] ?? '').length / 4;
+    const path = `${prefixes[depth - 1] ?? ''}${match[2]}`;
+    prefixes[depth] = path;
+    prefixes.length = depth + 1;
+    for (const method of (match[3] ?? '').split(',').map((m) => m.trim())) {
+      // HEAD is Fastify's automatic twin of every GET, not a route of its own.
+      if (method && method !== 'HEAD') routes.push(`${method} ${path}`);
+    }
+  }
+  return routes.sort();
+}

@@ -9,6 +9,7 @@ import {
   signupRequest,
 } from '../../common/contract/http';
 import { startTestApi, type JsonResponse, type TestApi } from '../helpers/harness';
+import { registeredRoutes } from '../helpers/http-robustness';
 
 /**
  * GET /openapi.json is how other clients learn the API: it must be a well-formed OpenAPI 3 document that
@@ -16,25 +17,6 @@ import { startTestApi, type JsonResponse, type TestApi } from '../helpers/harnes
  */
 
 const operationMethods = ['get', 'put', 'post', 'delete', 'patch', 'options'] as const;
-
-/** `METHOD /path` for every route the app registered, read from Fastify's own route tree. */
-function registeredRoutes(api: TestApi): string[] {
-  const routes: string[] = [];
-  const prefixes: string[] = [];
-  for (const line of api.api.app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const match = /^([│ ├└─]*?)[├└]── (\S+)(?: \(([^)]*)\))?$/.exec(line);
-    if (!match) continue;
-    const depth = (match[1] ?? '').length / 4;
-    const path = `${prefixes[depth - 1] ?? ''}${match[2]}`;
-    prefixes[depth] = path;
-    prefixes.length = depth + 1;
-    for (const method of (match[3] ?? '').split(',').map((m) => m.trim())) {
-      // HEAD is Fastify's automatic twin of every GET, not a route of its own.
-      if (method && method !== 'HEAD') routes.push(`${method} ${path}`);
-    }
-  }
-  return routes.sort();
-}
 
 /** The same route in OpenAPI's spelling: `/v1/login/:loginId/verify` -> `/v1/login/{loginId}/verify`. */
 function openApiPath(path: string): string {

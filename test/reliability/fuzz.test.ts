@@ -6,6 +6,7 @@ import {
   expectPageOrContractError,
   jsonHeaders,
   sendRaw,
+  registeredRoutes,
   snapshotTables,
 } from '../helpers/http-robustness';
 
@@ -15,24 +16,6 @@ import {
 
 const runsPerRoute = 25;
 const seed = 8_2024;
-
-/** `METHOD /path` for every route the app registered, read from Fastify's route tree. */
-function registeredRoutes(api: TestApi): string[] {
-  const routes: string[] = [];
-  const prefixes: string[] = [];
-  for (const line of api.api.app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const match = /^([│ ├└─]*?)[├└]── (\S+)(?: \(([^)]*)\))?$/.exec(line);
-    if (!match) continue;
-    const depth = (match[1] ?? '').length / 4;
-    const path = `${prefixes[depth - 1] ?? ''}${match[2]}`;
-    prefixes[depth] = path;
-    prefixes.length = depth + 1;
-    for (const method of (match[3] ?? '').split(',').map((m) => m.trim())) {
-      if (method && method !== 'HEAD') routes.push(`${method} ${path}`);
-    }
-  }
-  return routes.sort();
-}
 
 /** Routes that answer anyone, whatever they send: they may succeed, but never fail or write. */
 const openRoutes = new Set(['GET /healthz', 'GET /readyz', 'GET /openapi.json']);

@@ -10,7 +10,7 @@ export interface Strength {
   level: StrengthLevel;
   /** 0..4, the meter's filled segments. */
   score: number;
-  /** The server's own rules (shared code): any problem here means the server will refuse it. */
+  /** The server's own rules (shared code): every problem found here means the server will refuse it. */
   problems: PasswordProblem[];
 }
 
