@@ -6,7 +6,7 @@ import { importAny } from '../importers/detect';
 import { exportEncryptedBackup } from './encrypted-backup';
 import { exportOtpauthList } from './otpauth-list';
 
-const fixtures = path.resolve(process.cwd(), '../shared/fixtures/authenticator-interop');
+const fixtures = path.resolve(import.meta.dirname, '../../../../test/fixtures/authenticator-interop');
 
 async function accounts() {
   const { entries } = await importAegis(await readFile(path.join(fixtures, 'aegis_plain.json'), 'utf8'));

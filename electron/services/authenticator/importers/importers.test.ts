@@ -12,7 +12,7 @@ import { base32, importGoogleMigration } from './google-migration';
 import { importOtpauthList } from './otpauth-list';
 import { importTwoFas } from './two-fas';
 
-const fixtures = path.resolve(process.cwd(), '../shared/fixtures/authenticator-interop');
+const fixtures = path.resolve(import.meta.dirname, '../../../../test/fixtures/authenticator-interop');
 const fixture = (name: string) => readFile(path.join(fixtures, name), 'utf8');
 
 /** The fixtures README's table, row by row. */
