@@ -1,12 +1,12 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemorySecretStore, stringsIn } from '../../../test/helpers/desktop';
 import type { TotpAccount } from './account';
 import { AuthenticatorCodes } from './codes';
 import { base32 } from './importers/google-migration';
 import { AuthenticatorVault } from './vault';
+import { tempDirs } from '../../../test/helpers/temp-dirs';
+
+const newDataDir = tempDirs('wem-codes-');
 
 /** RFC 6238 Appendix B: the seeds per algorithm and the 8-digit codes at each time. */
 const seeds = {
@@ -24,7 +24,7 @@ const vectors: [seconds: number, sha1: string, sha256: string, sha512: string][]
 ];
 
 async function vaultWithClock() {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'wem-codes-'));
+  const dataDir = await newDataDir();
   const vault = new AuthenticatorVault({ dataDir, secrets: new MemorySecretStore() });
   const clock = { now: 0 };
   return { vault, clock, codes: new AuthenticatorCodes(vault, () => clock.now) };

@@ -1,10 +1,12 @@
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../../test/helpers/desktop';
 import type { OtpAccount } from './account';
 import { AuthenticatorVault, vaultFileName, vaultKeyAccount, vaultKeyService } from './vault';
+import { tempDirs } from '../../../test/helpers/temp-dirs';
+
+const newDataDir = tempDirs('wem-vault-');
 
 const deno: OtpAccount = {
   type: 'totp',
@@ -26,7 +28,7 @@ const wwe: OtpAccount = {
 };
 
 async function setup() {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'wem-vault-'));
+  const dataDir = await newDataDir();
   const secrets = new MemorySecretStore();
   return {
     dataDir,

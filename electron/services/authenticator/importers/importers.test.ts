@@ -1,5 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +10,9 @@ import { importAny } from './detect';
 import { base32, importGoogleMigration } from './google-migration';
 import { importOtpauthList } from './otpauth-list';
 import { importTwoFas } from './two-fas';
+import { tempDirs } from '../../../../test/helpers/temp-dirs';
+
+const newDataDir = tempDirs('wem-import-');
 
 const fixtures = path.resolve(import.meta.dirname, '../../../../test/fixtures/authenticator-interop');
 const fixture = (name: string) => readFile(path.join(fixtures, name), 'utf8');
@@ -108,7 +110,7 @@ describe('importing other apps’ exports', () => {
   });
 
   it('leaves the vault exactly as it was when an import is refused', async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'wem-import-'));
+    const dataDir = await newDataDir();
     const vault = new AuthenticatorVault({ dataDir, secrets: new MemorySecretStore() });
     await vault.add(deno);
     const before = await readFile(path.join(dataDir, vaultFileName));
