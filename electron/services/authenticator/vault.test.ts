@@ -5,6 +5,7 @@ import { MemorySecretStore } from '../../../test/helpers/desktop';
 import type { OtpAccount } from './account';
 import { AuthenticatorVault, vaultFileName, vaultKeyAccount, vaultKeyService } from './vault';
 import { tempDirs } from '../../../test/helpers/temp-dirs';
+import { codeOf } from '../../../test/helpers/error-code';
 
 const newDataDir = tempDirs('wem-vault-');
 
@@ -36,15 +37,6 @@ async function setup() {
     vault: new AuthenticatorVault({ dataDir, secrets }),
     file: path.join(dataDir, vaultFileName),
   };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
 }
 
 describe('the authenticator vault', () => {

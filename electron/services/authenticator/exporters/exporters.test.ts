@@ -5,21 +5,13 @@ import { importAegis } from '../importers/aegis';
 import { importAny } from '../importers/detect';
 import { exportEncryptedBackup } from './encrypted-backup';
 import { exportOtpauthList } from './otpauth-list';
+import { codeOf } from '../../../../test/helpers/error-code';
 
 const fixtures = path.resolve(import.meta.dirname, '../../../../test/fixtures/authenticator-interop');
 
 async function accounts() {
   const { entries } = await importAegis(await readFile(path.join(fixtures, 'aegis_plain.json'), 'utf8'));
   return [...entries, { ...entries[0]!, issuer: '', label: 'üñí: cödé & more?', secret: 'JBSWY3DPEHPK3PXP' }];
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
 }
 
 describe('exports', () => {

@@ -11,6 +11,7 @@ import { base32, importGoogleMigration } from './google-migration';
 import { importOtpauthList } from './otpauth-list';
 import { importTwoFas } from './two-fas';
 import { tempDirs } from '../../../../test/helpers/temp-dirs';
+import { codeOf } from '../../../../test/helpers/error-code';
 
 const newDataDir = tempDirs('wem-import-');
 
@@ -74,15 +75,6 @@ const wwe: OtpAccount = {
 };
 const steam = { issuer: 'Boeing', label: 'Sophia', type: 'steam' };
 const everyEntry = [deno, spdx, airbnb, issuu, airCanada, wwe];
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-}
 
 describe('importing other apps’ exports', () => {
   it('reads every entry of a list of otpauth URIs and names the Steam one', async () => {
