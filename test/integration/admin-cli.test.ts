@@ -103,7 +103,7 @@ describe('admin CLI on a SQLite data directory', () => {
         admin('revoke-role', agent.email, 'support'),
         admin('grant-role', 'nobody@example.net', 'support'),
       ]);
-      expect(revoked.code).toBe(0);
+      expect(revoked.code, revoked.stderr).toBe(0);
       expect(revoked.stdout).toContain(`${agent.email}: support role revoked`);
       expect((await asAgent()).status).toBe(403);
       expect(nobody.code).not.toBe(0);
@@ -137,7 +137,7 @@ describe('admin CLI on a SQLite data directory', () => {
       await api.mailsTo(approvedOwner.email);
 
       const list = await admin('mfa-reset', 'list', '--status', 'pending');
-      expect(list.code).toBe(0);
+      expect(list.code, list.stderr).toBe(0);
       for (const [id, owner, reason] of [
         [toApprove, approvedOwner, 'My phone fell into the canal.'],
         [toDeny, deniedOwner, 'I would rather not use MFA at all.'],
@@ -148,7 +148,7 @@ describe('admin CLI on a SQLite data directory', () => {
       }
 
       const approved = await admin('mfa-reset', 'approve', toApprove, '--note', 'Identity checked by phone.');
-      expect(approved.code).toBe(0);
+      expect(approved.code, approved.stderr).toBe(0);
       expect(approved.stdout).toContain(`${approvedOwner.email}: approved`);
       expect(await requestStatus(toApprove)).toEqual({
         status: 'approved',
@@ -175,7 +175,7 @@ describe('admin CLI on a SQLite data directory', () => {
       expect((await api.request('GET', '/v1/me', undefined, bearer(approvedOwner.token))).status).toBe(401);
 
       const denied = await admin('mfa-reset', 'deny', toDeny, '--note', 'MFA is required for every account.');
-      expect(denied.code).toBe(0);
+      expect(denied.code, denied.stderr).toBe(0);
       expect(await requestStatus(toDeny)).toMatchObject({
         status: 'denied',
         decided_by: 'operator:jane.operator',
@@ -205,7 +205,7 @@ describe('admin CLI on a SQLite data directory', () => {
         admin('mfa-reset', 'approve', requestId),
         admin('mfa-reset', 'approve', 'no-such-request', '--note', 'Checked.'),
       ]);
-      expect(silent.code).toBe(64);
+      expect(silent.code, silent.stderr).toBe(64);
       expect(silent.stderr).toContain('needs --note');
       expect(silent.stderr).toContain('Usage: npm run admin');
       expect(unknown.code).not.toBe(0);
