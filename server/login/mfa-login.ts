@@ -57,10 +57,6 @@ export class MfaLogin {
     await this.challenges.verify(flow, factor, input.code);
 
     const result = await this.ctx.db.transaction().execute(async (trx) => {
-      const session = await this.sessions.create(trx, flow.account_id, {
-        scope: 'full',
-        privilegedUntil: this.ctx.clock.now() + privilegeMs,
-      });
       let trustedDevice;
       if (input.trustDevice) {
         trustedDevice = await this.devices.issue(trx, flow.account_id, input.deviceName);
@@ -77,6 +73,12 @@ export class MfaLogin {
           ip,
         });
       }
+      // Opened on the computer it just trusted: listed as "this computer", ended when that is revoked.
+      const session = await this.sessions.create(trx, flow.account_id, {
+        scope: 'full',
+        privilegedUntil: this.ctx.clock.now() + privilegeMs,
+        trustedDeviceId: trustedDevice?.id ?? null,
+      });
       await this.ctx.audit.record(trx, {
         accountId: flow.account_id,
         actor: 'user',

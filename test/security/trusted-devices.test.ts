@@ -97,8 +97,11 @@ forEachDialect('trusted computers', (t) => {
 
     expect((await api.request('GET', '/v1/me', undefined, bearer(session))).status).toBe(401);
     expectSecondFactorAsked(await loginWithDevice(api, account, token));
+    // The session that trusted the computer ran on it too, and ended with it.
+    expect((await api.request('GET', '/v1/me', undefined, bearer(first.token))).status).toBe(401);
     // Also gone from the list another session of the account sees.
-    const listed = await api.request('GET', '/v1/me/devices', undefined, bearer(first.token));
+    const elsewhere = await loginWithTotp(api, account);
+    const listed = await api.request('GET', '/v1/me/devices', undefined, bearer(elsewhere.token));
     expect(listed.status).toBe(200);
     expect(listed.body).toEqual([]);
     // A day later it is no more alive than it was.
@@ -246,9 +249,15 @@ forEachDialect('trusted computers', (t) => {
       current: false,
     });
 
-    // A session that came from a factor, not from trust, is on no trusted computer.
-    const fromFactor = await api.request('GET', '/v1/me/devices', undefined, bearer(home.token));
-    expect(fromFactor.body.map((d: { current: boolean }) => d.current)).toEqual([false, false]);
+    // The sign-in that trusted a computer runs on it: listed as current right away.
+    const trusting = await api.request('GET', '/v1/me/devices', undefined, bearer(home.token));
+    expect(
+      trusting.body.filter((d: { current: boolean }) => d.current).map((d: { id: string }) => d.id),
+    ).toEqual([home.device!.id]);
+    // A session that came from a factor without trusting is on no trusted computer.
+    const fromFactor = await loginWithTotp(api, account);
+    const untrusted = await api.request('GET', '/v1/me/devices', undefined, bearer(fromFactor.token));
+    expect(untrusted.body.map((d: { current: boolean }) => d.current)).toEqual([false, false]);
     // The list never shows the token.
     expect(JSON.stringify(listed.body)).not.toContain(work.device!.token.split('.')[1]);
   });
