@@ -71,6 +71,18 @@ export const clientErrorCatalogue = {
   vault_key_missing: {
     message: 'The key of the authenticator vault is missing from your keychain, so its codes cannot be read.',
   },
+  capability_unavailable: {
+    message: 'This works in the WEM Account desktop app only, not in this window.',
+  },
+  authenticator_locked: { message: 'The authenticator is locked. Unlock it first.' },
+  wrong_lock_password: { message: 'This password is not correct.' },
+  unreadable_image: { message: 'This is not a PNG or JPEG image the app can read. Nothing was added.' },
+  no_qr_code: { message: 'No QR code was found in this image. Nothing was added.' },
+  not_authenticator_qr: { message: 'This QR code is not an authenticator code. Nothing was added.' },
+  no_clipboard_image: { message: 'There is no image on the clipboard. Copy the QR code first.' },
+  enrollment_not_pending: {
+    message: 'This authenticator setup is no longer waiting for a code. Start it again.',
+  },
 } as const satisfies Record<string, { message: string }>;
 
 export type ClientErrorCode = keyof typeof clientErrorCatalogue;

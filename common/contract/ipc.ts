@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { clientErrorCodes, errorCodes } from './errors';
+import { authenticatorChannels, authenticatorEvents } from './ipc-authenticator';
 import {
   activatedResponse,
   activationResendRequest,
@@ -100,6 +101,16 @@ export const ipcChannels = {
   /** Explicit sign-out: ends the session and forgets this computer (keychain entry and server side). */
   'session.logout': channel(none, done),
   'me.get': channel(none, meResponse),
+  /**
+   * What me.get and devices.list last answered in this session, for reading while offline; kept in
+   * main's memory only (never on disk) and dropped when the session ends. Null when there is none.
+   */
+  'me.cached': channel(
+    none,
+    z
+      .object({ me: meResponse, devices: devicesResponse.nullable(), savedAt: z.string() })
+      .nullable(),
+  ),
   'factors.add': channel(addFactorRequest, addFactorResponse),
   'factors.verify': channel(
     z.object({ factorId: id, code }).strict(),
@@ -112,6 +123,7 @@ export const ipcChannels = {
   'devices.list': channel(none, devicesResponse),
   'devices.revoke': channel(z.object({ deviceId: id }).strict(), done),
   'devices.revokeAll': channel(none, done),
+  ...authenticatorChannels,
 } as const;
 
 export type IpcChannel = keyof typeof ipcChannels;
@@ -138,6 +150,7 @@ export const ipcEvents = {
   connectivity: z.object({ online: z.boolean() }),
   /** The session ended without the user asking (expired, revoked elsewhere): show sign-in. */
   sessionEnded: z.object({ reason: z.enum(['expired', 'revoked']) }),
+  ...authenticatorEvents,
 } as const;
 export type IpcEvent = keyof typeof ipcEvents;
 export type IpcEventPayload<E extends IpcEvent> = z.infer<(typeof ipcEvents)[E]>;

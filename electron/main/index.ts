@@ -1,13 +1,17 @@
+/// <reference types="electron-vite/node" />
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow } from 'electron';
 import { createDesktopServices } from '../services/desktop-services';
 import { createKeychain } from '../services/keychain';
+import trayIconPath from '../../build/icon-32.png?asset';
+import { electronAuthenticatorPlatform } from './authenticator-platform';
 import { deepLinkFromArgv, listenForDeepLinks, registerDeepLinkScheme, type DeepLink } from './deep-links';
 import { registerIpcTransport, sendEvent } from './ipc-transport';
 import { registerAppScheme, serveRenderer } from './protocol';
 import { ElectronSettingsStore } from './settings-store';
+import { AuthenticatorTray, trayLanguage } from './tray';
 import { createMainWindow } from './window';
 
 /**
@@ -62,12 +66,16 @@ function start(): void {
       serveRenderer(rendererDir);
 
       const settings = new ElectronSettingsStore();
+      let tray: AuthenticatorTray | undefined;
       const services = createDesktopServices({
         settings,
         secrets: createKeychain(),
         version: app.getVersion(),
+        dataDir: app.getPath('userData'),
+        authenticatorPlatform: electronAuthenticatorPlatform(() => window),
         deviceName: os.hostname(),
         onEvent: (event, payload) => {
+          tray?.onEvent(event, payload);
           if (window && !window.isDestroyed()) sendEvent(window.webContents, event, payload);
         },
         onUnexpected: (error, channel) => {
@@ -102,6 +110,23 @@ function start(): void {
       };
       openWindow();
 
+      // The tray lists the authenticator's codes; a desktop without a tray area just goes without.
+      try {
+        tray = new AuthenticatorTray({
+          iconPath: trayIconPath,
+          language: () => trayLanguage(settings.read().language, app.getLocale()),
+          actions: {
+            copy: (id) => void services.router.dispatch('authenticator.copy', { id }),
+            open: () => (window && !window.isDestroyed() ? focus() : openWindow()),
+            lock: () => void services.router.dispatch('authenticator.lock', {}),
+            quit: () => app.quit(),
+          },
+        });
+        void services.router.dispatch('authenticator.list', {});
+      } catch (error) {
+        process.stderr.write(`No tray icon: ${String(error)}\n`);
+      }
+
       // macOS keeps the app alive without windows and reopens one from the dock.
       app.on('activate', () => {
         if (BrowserWindow.getAllWindows().length === 0) openWindow();
@@ -111,6 +136,7 @@ function start(): void {
       });
       app.on('will-quit', () => {
         removeTransport();
+        tray?.destroy();
         services.dispose();
       });
     },

@@ -1,6 +1,9 @@
 import { tidyEmail } from '../../common/domain/email';
-import type { IpcEvent, IpcEventPayload, SettingsView } from '../../common/contract/ipc';
-import { DesktopError, IpcRouter, type IpcHandlers } from './ipc-router';
+import type { MeResponse } from '../../common/contract/http';
+import type { IpcEvent, IpcEventPayload, IpcResponse, SettingsView } from '../../common/contract/ipc';
+import type { AuthenticatorPlatform } from './authenticator/capabilities';
+import { createLocalAuthenticator, type AccountHandlers } from './authenticator/handlers';
+import { DesktopError, IpcRouter } from './ipc-router';
 import { PortalClient } from './portal-client';
 import type { SecretStore } from './secret-store';
 import { SessionHolder } from './session-holder';
@@ -25,6 +28,10 @@ export interface DesktopServicesOptions {
   onUnexpected?: (error: unknown, channel: string) => void;
   timeoutMs?: number;
   now?: () => number;
+  /** The app's data folder (Electron's userData): the authenticator vault lives there. */
+  dataDir?: string;
+  /** Electron main's screen capture, dialogs and clipboard, for the authenticator. */
+  authenticatorPlatform?: AuthenticatorPlatform;
 }
 
 export interface DesktopServices {
@@ -83,8 +90,12 @@ export function createDesktopServices(options: DesktopServicesOptions): DesktopS
   let online = true;
   let pending: PendingLogin | undefined;
   let disposed = false;
+  const now = options.now ?? Date.now;
+  // The last account view this session read, for offline reading (memory only, this session only).
+  let cached: { token: string; me?: MeResponse; devices?: IpcResponse<'devices.list'>; savedAt: string } | undefined;
 
   const stopSessionEvents = session.onSessionEnded((reason) => {
+    cached = undefined;
     if (!disposed) onEvent('sessionEnded', { reason });
   });
 
@@ -142,7 +153,7 @@ export function createDesktopServices(options: DesktopServicesOptions): DesktopS
     }
   }
 
-  const handlers: IpcHandlers = {
+  const handlers: AccountHandlers = {
     'app.status': async () => {
       const current = session.current;
       return {
@@ -253,6 +264,7 @@ export function createDesktopServices(options: DesktopServicesOptions): DesktopS
           .catch(() => undefined);
       }
       session.clear();
+      cached = undefined;
       if (email && !keychainError) {
         try {
           await devices.forget(serverUrl, email);
@@ -266,7 +278,21 @@ export function createDesktopServices(options: DesktopServicesOptions): DesktopS
       return {};
     },
 
-    'me.get': () => session.use((token) => client.me(token)),
+    'me.get': () =>
+      session.use(async (token) => {
+        const me = await client.me(token);
+        cached = { ...(cached?.token === token ? cached : {}), token, me, savedAt: new Date(now()).toISOString() };
+        return me;
+      }),
+
+    'me.cached': async (): Promise<IpcResponse<'me.cached'>> => {
+      if (!session.current) return null;
+      return session.use(async (token) =>
+        cached?.me && cached.token === token
+          ? { me: cached.me, devices: cached.devices ?? null, savedAt: cached.savedAt }
+          : null,
+      );
+    },
 
     'factors.add': (request) => session.use((token) => client.addFactor(token, request)),
 
@@ -288,7 +314,12 @@ export function createDesktopServices(options: DesktopServicesOptions): DesktopS
     'stepUp.verify': ({ factorId, code }) =>
       session.use((token) => client.verifyStepUp(token, factorId, code)),
 
-    'devices.list': () => session.use((token) => client.devices(token)),
+    'devices.list': () =>
+      session.use(async (token) => {
+        const devices = await client.devices(token);
+        if (cached?.token === token) cached = { ...cached, devices };
+        return devices;
+      }),
 
     'devices.revoke': async ({ deviceId }) => {
       await session.use((token) => client.revokeDevice(token, deviceId));
@@ -304,10 +335,21 @@ export function createDesktopServices(options: DesktopServicesOptions): DesktopS
     },
   };
 
+  const authenticator = createLocalAuthenticator({
+    dataDir: options.dataDir,
+    secrets: options.secrets,
+    onEvent: (event, payload) => {
+      if (!disposed) onEvent(event, payload);
+    },
+    ...(options.authenticatorPlatform ? { platform: options.authenticatorPlatform } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+
   return {
-    router: new IpcRouter(handlers, options.onUnexpected),
+    router: new IpcRouter(authenticator.attach(handlers), options.onUnexpected),
     dispose() {
       disposed = true;
+      authenticator.dispose();
       stopSessionEvents();
       session.clear();
       pending = undefined;

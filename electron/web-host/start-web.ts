@@ -102,6 +102,8 @@ async function main(): Promise<void> {
     // A throwaway profile: the web host is for development and tests, not a second home for settings.
     settings: new MemorySettingsStore({ serverUrl }),
     secrets: createKeychain(),
+    // The authenticator's vault is real data: it stays between runs (WEM_ACCOUNT_DATA_DIR moves it).
+    dataDir: process.env.WEM_ACCOUNT_DATA_DIR ?? path.join(projectDir, 'data/desktop'),
     version,
     deviceName: os.hostname(),
     onEvent: (event, payload) => events.host?.emit(event, payload),

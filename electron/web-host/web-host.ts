@@ -37,8 +37,11 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-/** Larger frames close the socket (1009); no channel needs more than a few KiB. */
-export const maxMessageBytes = 256 * 1024;
+/**
+ * Larger frames close the socket (1009). The authenticator's image and import channels carry files
+ * (up to ~12 MiB of base64, common/contract/ipc-authenticator.ts); every other channel a few KiB.
+ */
+export const maxMessageBytes = 16 * 1024 * 1024;
 /** Offered by the bridge next to the token; the host answers with it so the token is not echoed. */
 export const ipcSubprotocol = 'wem-account';
 const ipcPath = '/ipc';

@@ -93,7 +93,8 @@ export function parseCounter(input: number): number {
   return input;
 }
 
-function cleanText(input: string, problem: OtpProblem): string {
+/** Trimmed; refused when too long or holding control characters. */
+export function cleanText(input: string, problem: OtpProblem): string {
   const text = input.trim();
   // eslint-disable-next-line no-control-regex
   if (text.length > maxTextLength || /[\u0000-\u001f\u007f]/.test(text)) throw otpProblem(problem);

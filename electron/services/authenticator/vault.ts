@@ -1,9 +1,10 @@
 import { createCipheriv, createDecipheriv, randomBytes as nodeRandomBytes, randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DesktopError } from '../ipc-router';
 import type { SecretStore } from '../secret-store';
 import { accountOf, toOtpAccount, type AuthenticatorEntry, type OtpAccount } from './account';
+import { writeFileAtomically } from './atomic-file';
 
 /** The keychain entry holding the vault's 256-bit key (base64), as the user sees it in their keychain. */
 export const vaultKeyService = 'WEM Account authenticator';
@@ -179,22 +180,7 @@ export class AuthenticatorVault {
       tag: cipher.getAuthTag().toString('base64'),
       ciphertext: ciphertext.toString('base64'),
     };
-    await mkdir(this.options.dataDir, { recursive: true });
-    const temp = `${this.file}.${this.randomBytes(6).toString('hex')}.tmp`;
-    try {
-      const handle = await open(temp, 'w', 0o600);
-      try {
-        await handle.writeFile(JSON.stringify(envelope));
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, this.file);
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
-    await syncFolder(this.options.dataDir);
+    await writeFileAtomically(this.file, JSON.stringify(envelope), this.randomBytes);
   }
 }
 
@@ -234,19 +220,5 @@ function parseEntries(plain: Buffer): AuthenticatorEntry[] {
       .sort((a, b) => a.order - b.order);
   } catch {
     throw new DesktopError('vault_damaged');
-  }
-}
-
-/** Makes the rename itself durable; folders cannot be fsynced on Windows, where rename is already durable. */
-async function syncFolder(folder: string): Promise<void> {
-  try {
-    const handle = await open(folder, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Not supported on this platform.
   }
 }

@@ -1,0 +1,73 @@
+import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { maxImportLength } from '../../../../common/contract/authenticator-limits';
+import type { AddReport } from '../../../../common/contract/ipc-authenticator';
+import { Alert } from '../../components/alert';
+import { Button } from '../../components/button';
+import { TextField } from '../../components/text-field';
+import { invoke } from '../../lib/bridge';
+import { useAuthCall } from './auth-errors';
+
+/**
+ * Import from another app's export (Aegis plain or encrypted, 2FAS, Google's transfer link, a list of
+ * otpauth links) or this app's encrypted backup. A wrong password or a damaged file changes nothing.
+ */
+export function ImportPanel({ onImported }: { onImported: (report: AddReport) => void }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [file, setFile] = useState<{ name: string; content: string } | undefined>();
+  const [password, setPassword] = useState('');
+  const call = useAuthCall(['password']);
+
+  async function choose(chosen: File | undefined) {
+    call.clear();
+    if (!chosen) return setFile(undefined);
+    if (chosen.size > maxImportLength) return call.fail(t('errors.payload_too_large'));
+    setFile({ name: chosen.name, content: await chosen.text() });
+  }
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (!file) return;
+    const result = await call.run(() =>
+      invoke('authenticator.import', { content: file.content, ...(password ? { password } : {}) }),
+    );
+    if (result.ok) {
+      setPassword('');
+      onImported(result.value);
+    }
+  }
+
+  return (
+    <section className="panel" aria-labelledby={`${id}-title`}>
+      <h3 id={`${id}-title`}>{t('authenticator.import.title')}</h3>
+      <p>{t('authenticator.import.intro')}</p>
+      <form className="stack" noValidate onSubmit={(event) => void submit(event)}>
+        <div className="field">
+          <label htmlFor={`${id}-file`}>{t('authenticator.import.file')}</label>
+          <input
+            id={`${id}-file`}
+            type="file"
+            accept=".json,.2fas,.txt,.wemauth,application/json,text/plain"
+            onChange={(event) => void choose(event.target.files?.[0])}
+          />
+        </div>
+        <TextField
+          label={`${t('authenticator.import.password')} ${t('common.optional')}`}
+          hint={t('authenticator.import.passwordHint')}
+          type="password"
+          autoComplete="off"
+          value={password}
+          onChange={setPassword}
+          error={call.error.fields.password}
+        />
+        {call.error.message ? <Alert tone="error">{call.error.message}</Alert> : null}
+        <div className="actions">
+          <Button type="submit" busy={call.busy} busyLabel={t('authenticator.import.busy')} disabled={!file}>
+            {t('authenticator.import.submit')}
+          </Button>
+        </div>
+      </form>
+    </section>
+  );
+}
