@@ -194,6 +194,25 @@ describe('desktop services against a real account API', () => {
     expect(await value(services, 'app.status')).toMatchObject({ online: false, signedIn: false });
   });
 
+  it('keeps My details readable offline from what this session last read, and forgets it on sign-out', async () => {
+    const services = launch();
+    const account = await enrolledWithTotp(services);
+    expect(await value(services, 'me.cached')).toBeNull();
+    const me = await value(services, 'me.get');
+    const devices = await value(services, 'devices.list');
+    const savedAt = new Date(api.clock.now()).toISOString();
+
+    await proxy.close();
+    await api.api.app.close();
+    expect(await send(services, 'me.get')).toMatchObject({ ok: false, error: { code: 'offline' } });
+    expect(await value(services, 'me.cached')).toEqual({ me, devices, savedAt });
+    expect(me).toMatchObject({ email: account.email, firstName: 'Jane' });
+
+    // Signing out (offline: locally) drops the copy with the session.
+    expect(await value(services, 'session.logout')).toEqual({});
+    expect(await value(services, 'me.cached')).toBeNull();
+  });
+
   it('signs in without trust when the keychain is locked and refuses to trust the computer, writing nothing', async () => {
     const services = launch();
     const account = await enrolledWithTotp(services);

@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDesktopServices, type DesktopServices } from '../../electron/services/desktop-services';
 import { MemorySettingsStore } from '../../electron/services/settings';
 import { startWebHost, type WebHost } from '../../electron/web-host/web-host';
-import { listeningApi, MemorySecretStore } from '../helpers/desktop';
+import { listeningApi, MemorySecretStore, recordingProxy } from '../helpers/desktop';
 import { uniqueEmail, type TestApi } from '../helpers/harness';
+import { accountWithTotp, totpCode } from '../helpers/mfa';
 import { linkIn } from '../helpers/smtp-peer';
 
 /**
@@ -35,6 +36,48 @@ let host: WebHost;
 let services: DesktopServices;
 let api: TestApi & { url: string };
 let axeSource: string;
+// What outlives a restart of the app: its settings file and the OS keychain.
+const settings = new MemorySettingsStore({ language: 'en', theme: 'light' });
+const secrets = new MemorySecretStore();
+
+/** Main's services and the web host, as one start of the app makes them. */
+async function launch(): Promise<void> {
+  let emit: WebHost['emit'] = () => undefined;
+  services = createDesktopServices({
+    settings,
+    secrets,
+    version: '0.1.0',
+    deviceName: 'Test computer',
+    onEvent: (event, payload) => emit(event, payload),
+  });
+  host = await startWebHost({ router: services.router, rendererDir: outDir });
+  emit = (event, payload) => host.emit(event, payload);
+}
+
+/** Quit and start again: the session (memory only) is gone, the keychain and settings remain. */
+async function relaunch(): Promise<void> {
+  await host.close();
+  services.dispose();
+  await launch();
+}
+
+async function openApp(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 820 }, colorScheme: 'light' });
+  page.setDefaultTimeout(10_000);
+  await page.goto(host.url);
+  return page;
+}
+
+/** The newest 6-digit code mailed to an address (notices about factor changes carry none). */
+async function codeMailedTo(address: string): Promise<string> {
+  const mails = await api.mailsTo(address);
+  const code = mails
+    .map((mail) => /^(\d{6})$/m.exec(mail.text ?? '')?.[1])
+    .filter((found): found is string => found !== undefined)
+    .at(-1);
+  if (!code) throw new Error(`no code mailed to ${address}`);
+  return code;
+}
 
 beforeAll(async () => {
   outDir = await mkdtemp(path.join(tmpdir(), 'renderer-'));
@@ -44,16 +87,8 @@ beforeAll(async () => {
     build: { outDir, emptyOutDir: true },
   });
   api = await listeningApi();
-  let emit: WebHost['emit'] = () => undefined;
-  services = createDesktopServices({
-    settings: new MemorySettingsStore({ serverUrl: api.url, language: 'en', theme: 'light' }),
-    secrets: new MemorySecretStore(),
-    version: '0.1.0',
-    deviceName: 'Test computer',
-    onEvent: (event, payload) => emit(event, payload),
-  });
-  host = await startWebHost({ router: services.router, rendererDir: outDir });
-  emit = (event, payload) => host.emit(event, payload);
+  settings.update({ serverUrl: api.url });
+  await launch();
   axeSource = await readFile(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -103,12 +138,12 @@ async function reached(page: Page, heading: string, screenshot: string): Promise
 }
 
 describe('the desktop UI against a real account API', () => {
-  it('signs up, activates with the mailed link, signs in and is asked to set up MFA', async () => {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 760 }, colorScheme: 'light' });
-    page.setDefaultTimeout(10_000);
+  it('takes a new user from signup through MFA setup, trusted sign-in, factor removal and a reset request', async () => {
+    // Client and server clocks agree, as they do with NTP; the test moves the server's for TOTP steps.
+    api.clock.set(Date.now());
+    let page = await openApp();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
-    await page.goto(host.url);
 
     await reached(page, 'Sign in', 'sign-in');
     await page.getByRole('button', { name: 'Create an account' }).click();
@@ -154,22 +189,199 @@ describe('the desktop UI against a real account API', () => {
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
 
-    await reached(page, 'Set up MFA', 'setup-mfa');
+    // First MFA setup: the authenticator app, with the code computed from the key on the screen.
+    await reached(page, 'Set up multi-factor authentication', 'setup-mfa');
     await expect
       .poll(() => page.getByRole('region', { name: 'Status' }).innerText(), polling)
       .toContain(`Signed in as ${email}`);
-
     host.emit('connectivity', { online: false });
     await expect.poll(() => page.getByText('You are offline.').isVisible(), polling).toBe(true);
+    expect(await page.getByRole('button', { name: 'Continue' }).isDisabled()).toBe(true);
     host.emit('connectivity', { online: true });
+    await page.getByRole('radio', { name: /Authenticator app/ }).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await reached(page, 'Set up an authenticator app', 'setup-totp');
+    expect(await page.getByRole('img', { name: /QR code/ }).isVisible()).toBe(true);
+    const key = (await page.getByLabel('Authenticator key', { exact: true }).inputValue()).replace(/\s/g, '');
+    expect(key).toMatch(/^[A-Z2-7]{32}$/);
+    await page.getByLabel('Code', { exact: true }).fill('000000');
+    await page.getByRole('button', { name: 'Confirm and turn on' }).click();
+    await expect.poll(() => page.getByText('This code is not correct.').isVisible(), polling).toBe(true);
+    await page.getByLabel('Code', { exact: true }).fill(await totpCode(key, api));
+    await page.getByRole('button', { name: 'Confirm and turn on' }).click();
 
+    // The second factor is urged: an email code, to the account's own address.
+    await reached(page, 'Add a second factor', 'setup-second');
+    expect(await page.getByText('Authenticator app is set up.').isVisible()).toBe(true);
+    await page.getByRole('radio', { name: /Code by email/ }).check();
+    await page.getByRole('button', { name: 'Add this factor' }).click();
+    await reached(page, 'Set up codes by email', 'setup-email');
+    expect(await page.getByLabel('Email address for codes').inputValue()).toBe(email);
+    await page.getByRole('button', { name: 'Send me a code' }).click();
+    await expect.poll(() => page.getByText(/We sent a code to/).isVisible(), polling).toBe(true);
+    await page.getByLabel('Code', { exact: true }).fill(await codeMailedTo(email));
+    await page.getByRole('button', { name: 'Confirm and turn on' }).click();
+
+    await reached(page, 'Your factors are set up', 'setup-done');
+    await page.getByRole('button', { name: 'Make recovery codes' }).click();
+    await reached(page, 'Your recovery codes', 'recovery-codes');
+    const codes = await page
+      .getByRole('list', { name: 'Recovery codes' })
+      .getByRole('listitem')
+      .allInnerTexts();
+    expect(codes).toHaveLength(10);
+    expect(await page.getByRole('button', { name: 'Done' }).isDisabled()).toBe(true);
+    await page.getByLabel('I have saved these codes').check();
+    await page.getByRole('button', { name: 'Done' }).click();
+    await reached(page, 'Your factors are set up', 'setup-done');
+    await page.getByRole('button', { name: 'Go to My details' }).click();
+
+    await reached(page, 'My details', 'my-details');
+    await expect.poll(() => page.getByText('Jane Doe').isVisible(), polling).toBe(true);
+    const factors = page.getByRole('region', { name: 'My details' });
+    expect(await factors.getByText('Authenticator app').isVisible()).toBe(true);
+    expect(await factors.getByText(/^Email to /).isVisible()).toBe(true);
+
+    // Sign out, then sign in with the emailed code and trust this computer.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await reached(page, 'Sign in', 'sign-in');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await reached(page, 'Confirm it is you', 'mfa-choose');
+    await page.getByRole('radio', { name: /^Email to / }).check();
+    await page.getByRole('button', { name: 'Send me a code' }).click();
+    await reached(page, 'Enter your code', 'mfa-code');
+    await page.getByLabel('Code', { exact: true }).fill(await codeMailedTo(email));
+    await page.getByLabel('Trust this computer (skip MFA for a week)').check();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await reached(page, 'My details', 'my-details');
+    await expect.poll(() => page.getByText('This computer', { exact: true }).isVisible(), polling).toBe(true);
+
+    // Restart the app: the keychain still trusts this computer, so no code is asked.
+    await page.close();
+    await relaunch();
+    page = await openApp();
+    page.on('pageerror', (error) => problems.push(error.message));
+    await reached(page, 'Sign in', 'sign-in');
+    expect(await page.getByLabel('Email').inputValue()).toBe(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await reached(page, 'My details', 'my-details-trusted');
+
+    // Changing factors after a trusted sign-in asks for a factor first (step-up).
+    await page.getByRole('button', { name: 'Manage MFA' }).click();
+    await reached(page, 'Confirm it is you', 'manage-step-up');
+    await page.getByRole('button', { name: 'Back' }).click();
+    await reached(page, 'My details', 'my-details-trusted');
+
+    // An explicit sign-out forgets this computer: MFA is asked again.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await reached(page, 'Sign in', 'sign-in');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await reached(page, 'Confirm it is you', 'mfa-choose');
+    await page.getByRole('radio', { name: 'Authenticator app' }).check();
+    await page.getByRole('button', { name: 'Send me a code' }).click();
+    await reached(page, 'Enter your code', 'mfa-code-totp');
+    api.clock.advance(30_000); // the enrollment used this step; a code is good once
+    await page.getByLabel('Code', { exact: true }).fill(await totpCode(key, api));
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await reached(page, 'My details', 'my-details');
+
+    // Remove factors down to the last one, which is refused with the reason.
+    await page.getByRole('button', { name: 'Manage MFA' }).click();
+    await reached(page, 'Manage MFA', 'manage-mfa');
+    await page.getByRole('button', { name: 'Remove Authenticator app' }).click();
+    await page
+      .getByRole('group', { name: 'Remove Authenticator app?' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await expect.poll(() => page.getByText('Authenticator app was removed.').isVisible(), polling).toBe(true);
+    await page.getByRole('button', { name: /^Remove Email to / }).click();
+    await page
+      .getByRole('group', { name: /^Remove Email to .*\?$/ })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await expect
+      .poll(
+        () =>
+          page.getByText('This is your last factor, so it cannot be removed.', { exact: false }).isVisible(),
+        polling,
+      )
+      .toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    if (process.env.UPDATE_SCREENSHOTS === '1')
+      writeFileSync(path.resolve('docs/screenshots', 'manage-last-factor.png'), await page.screenshot());
+    await page.getByRole('button', { name: 'Back to My details' }).click();
+    await reached(page, 'My details', 'my-details');
+
+    // Every factor lost: ask support for an MFA reset from the sign-in's factor step.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await reached(page, 'Sign in', 'sign-in');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await reached(page, 'Confirm it is you', 'mfa-choose');
+    await page.getByRole('button', { name: "Can't use any of these?" }).click();
+    await reached(page, 'Ask to reset your MFA', 'mfa-reset');
+    await page.getByLabel('What happened?').fill('My laptop was stolen and my mailbox is closed.');
+    await page.getByRole('button', { name: 'Send the request' }).click();
+    await reached(page, 'Request sent', 'mfa-reset-sent');
+    const requests = await api.db.selectFrom('mfa_reset_requests').select(['status']).execute();
+    expect(requests.map((row) => row.status)).toContain('pending');
+
+    // Settings: Dutch and dark apply at once.
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await reached(page, 'Settings', 'settings');
+    await page.getByLabel('Appearance').selectOption('dark');
+    await expect.poll(() => page.evaluate('document.documentElement.dataset.theme'), polling).toBe('dark');
+    await page.getByLabel('Language').selectOption('nl');
+    await expect
+      .poll(() => page.getByRole('heading', { level: 2, name: 'Instellingen' }).isVisible(), polling)
+      .toBe(true);
+    await page.getByLabel('Taal').selectOption('en');
+    await page.getByLabel('Appearance').selectOption('light');
+
     expect(problems).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('signs in with the keyboard alone, focus following each step', async () => {
+    await relaunch();
+    const account = await accountWithTotp(api);
+    settings.update({ lastEmail: null });
+    const page = await openApp();
+    await reached(page, 'Sign in', 'sign-in');
+    const focused = () =>
+      page.evaluate(
+        'document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.labels?.[0]?.textContent ?? document.activeElement?.textContent',
+      );
+
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Email');
+    await page.keyboard.type(account.email);
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Password');
+    await page.keyboard.type(account.password);
+    await page.keyboard.press('Enter');
+
+    await reached(page, 'Confirm it is you', 'mfa-choose');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Authenticator app');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Send me a code');
+    await page.keyboard.press('Enter');
+
+    await reached(page, 'Enter your code', 'mfa-code-totp');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Code');
+    await page.keyboard.type(await totpCode(account.totpSecret, api));
+    await page.keyboard.press('Enter');
+    await reached(page, 'My details', 'my-details');
     await page.close();
   });
 
   it('tells a user who opens an already used link that the account is active', async () => {
+    await relaunch();
     const page = await browser.newPage({ viewport: { width: 1100, height: 760 }, colorScheme: 'light' });
     page.setDefaultTimeout(10_000);
     const email = uniqueEmail('ui-used');
@@ -190,5 +402,38 @@ describe('the desktop UI against a real account API', () => {
     host.emit('deepLink', { kind: 'activate', token: new URL(link).searchParams.get('token') ?? '' });
     await reached(page, 'Your account is already active', 'activation-used');
     await page.close();
+  });
+  it('shows My details from earlier in the session when the server cannot be reached', async () => {
+    const proxy = await recordingProxy(api.url);
+    settings.update({ serverUrl: proxy.url });
+    await relaunch();
+    const account = await accountWithTotp(api);
+    expect(
+      await services.router.dispatch('login.start', { email: account.email, password: account.password }),
+    ).toMatchObject({ ok: true, value: { state: 'mfa_required' } });
+    const verified = await services.router.dispatch('login.verify', {
+      factorId: account.totpFactorId,
+      code: await totpCode(account.totpSecret, api),
+      trustDevice: false,
+    });
+    expect(verified.ok).toBe(true);
+    const online = await openApp();
+    await reached(online, 'My details', 'my-details');
+    await expect.poll(() => online.getByText(account.email, { exact: true }).isVisible(), polling).toBe(true);
+    await online.close();
+
+    // The window opened again while the server is unreachable.
+    await proxy.close();
+    const page = await openApp();
+    await reached(page, 'My details', 'my-details-offline');
+    await expect
+      .poll(() => page.getByText(/^Offline: these are your details as they were at/).isVisible(), polling)
+      .toBe(true);
+    expect(await page.getByText(account.email, { exact: true }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('You are offline.').isVisible(), polling).toBe(true);
+    expect(await page.getByRole('button', { name: 'Manage MFA' }).isDisabled()).toBe(true);
+    expect(await page.getByText('Needs a connection to the server.').isVisible()).toBe(true);
+    await page.close();
+    settings.update({ serverUrl: api.url });
   });
 });

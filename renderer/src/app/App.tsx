@@ -1,21 +1,44 @@
-import { useCallback, useEffect, useState } from 'react';
+import {
+  lazy,
+  Suspense,
+  useCallback,
+  useEffect,
+  useState,
+  type ComponentType,
+  type LazyExoticComponent,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppStatus, LoginStart, SettingsView } from '../../../common/contract/ipc';
 import type { FactorType } from '../../../common/contract/http';
 import { Alert } from '../components/alert';
 import { Logo } from '../components/logo';
-import { MyDetailsScreen } from '../features/account/my-details-screen';
-import { ActivationScreen } from '../features/activation/activation-screen';
-import { MfaResetScreen } from '../features/login/mfa-reset-screen';
-import { MfaScreen } from '../features/login/mfa-screen';
 import { SignInScreen } from '../features/login/sign-in-screen';
-import { SetupMfaScreen } from '../features/mfa/setup-mfa-screen';
-import { CheckMailScreen } from '../features/signup/check-mail-screen';
-import { SignupScreen } from '../features/signup/signup-screen';
 import { applyLanguage } from '../i18n';
 import { languageFor } from '../i18n/language';
 import { invoke, on } from '../lib/bridge';
 import { StatusPanel } from './status-panel';
+
+// Start-up loads the shell and the sign-in screen only; every other screen is its own chunk, fetched
+// from the app's files when first shown (the signup's password list alone is ~370 kB).
+function named<K extends string, P extends object>(
+  load: () => Promise<Record<K, ComponentType<P>>>,
+  name: K,
+): LazyExoticComponent<ComponentType<P>> {
+  return lazy(async () => ({ default: (await load())[name] }));
+}
+const MyDetailsScreen = named(() => import('../features/account/my-details-screen'), 'MyDetailsScreen');
+const ActivationScreen = named(() => import('../features/activation/activation-screen'), 'ActivationScreen');
+const AuthenticatorScreen = named(
+  () => import('../features/authenticator/authenticator-screen'),
+  'AuthenticatorScreen',
+);
+const MfaResetScreen = named(() => import('../features/login/mfa-reset-screen'), 'MfaResetScreen');
+const MfaScreen = named(() => import('../features/login/mfa-screen'), 'MfaScreen');
+const ManageMfaScreen = named(() => import('../features/mfa/manage-mfa-screen'), 'ManageMfaScreen');
+const SetupMfaScreen = named(() => import('../features/mfa/setup-mfa-screen'), 'SetupMfaScreen');
+const SettingsScreen = named(() => import('../features/settings/settings-screen'), 'SettingsScreen');
+const CheckMailScreen = named(() => import('../features/signup/check-mail-screen'), 'CheckMailScreen');
+const SignupScreen = named(() => import('../features/signup/signup-screen'), 'SignupScreen');
 
 type Screen =
   | { name: 'signIn' }
@@ -25,12 +48,22 @@ type Screen =
   | { name: 'mfa'; factors: { id: string; type: FactorType; label: string }[] }
   | { name: 'mfaReset' }
   | { name: 'setupMfa' }
-  | { name: 'myDetails' };
+  | { name: 'myDetails' }
+  | { name: 'manageMfa' };
+
+/** The window's three places; the account flow keeps its step while another tab is open. */
+type Tab = 'account' | 'authenticator' | 'settings';
+const tabs: Tab[] = ['account', 'authenticator', 'settings'];
 
 /** Settings' theme -> html[data-theme]; "system" leaves it to prefers-color-scheme. */
 function applyTheme(theme: SettingsView['theme']): void {
   if (theme === 'system') delete document.documentElement.dataset.theme;
   else document.documentElement.dataset.theme = theme;
+}
+
+function applySettings(settings: SettingsView): void {
+  void applyLanguage(languageFor(settings.language, navigator.languages));
+  applyTheme(settings.theme);
 }
 
 /** The container: app status, settings and events from main, and which step of which flow is showing. */
@@ -39,6 +72,7 @@ export function App() {
   const [status, setStatus] = useState<AppStatus | undefined>();
   const [statusError, setStatusError] = useState<string | undefined>();
   const [screen, setScreen] = useState<Screen>({ name: 'signIn' });
+  const [tab, setTab] = useState<Tab>('account');
   const [email, setEmail] = useState('');
 
   const refresh = useCallback(async () => {
@@ -61,17 +95,20 @@ export function App() {
     void refresh();
     void invoke('settings.get', {}).then((result) => {
       if (!result.ok) return;
-      applyLanguage(languageFor(result.value.language, navigator.languages));
-      applyTheme(result.value.theme);
+      applySettings(result.value);
       if (result.value.lastEmail) setEmail((current) => current || (result.value.lastEmail ?? ''));
     });
     const stops = [
       on('connectivity', ({ online }) => setStatus((current) => current && { ...current, online })),
       on('sessionEnded', () => {
+        setTab('account');
         setScreen({ name: 'signIn' });
         void refresh();
       }),
-      on('deepLink', ({ token }) => setScreen({ name: 'activation', token })),
+      on('deepLink', ({ token }) => {
+        setTab('account');
+        setScreen({ name: 'activation', token });
+      }),
     ];
     return () => stops.forEach((stop) => stop());
   }, [refresh]);
@@ -147,9 +184,52 @@ export function App() {
       case 'mfaReset':
         return <MfaResetScreen online={online} onBack={signIn} onDone={signIn} />;
       case 'setupMfa':
-        return <SetupMfaScreen onSignedOut={signedOut} />;
+        return (
+          <SetupMfaScreen
+            email={email}
+            online={online}
+            onDone={() => {
+              setScreen({ name: 'myDetails' });
+              void refresh();
+            }}
+            onSignedOut={signedOut}
+          />
+        );
       case 'myDetails':
-        return <MyDetailsScreen email={email} onSignedOut={signedOut} />;
+        return (
+          <MyDetailsScreen
+            email={email}
+            online={online}
+            onManageMfa={() => setScreen({ name: 'manageMfa' })}
+            onSignedOut={signedOut}
+          />
+        );
+      case 'manageMfa':
+        return (
+          <ManageMfaScreen email={email} online={online} onBack={() => setScreen({ name: 'myDetails' })} />
+        );
+    }
+  }
+
+  function place() {
+    switch (tab) {
+      case 'account':
+        return current();
+      case 'authenticator':
+        return <AuthenticatorScreen online={online} />;
+      case 'settings':
+        return (
+          <SettingsScreen
+            signedIn={status?.signedIn ?? false}
+            onChanged={(settings) => {
+              applySettings(settings);
+              if (settings.serverUrl !== status?.serverUrl) {
+                setScreen({ name: 'signIn' });
+                void refresh();
+              }
+            }}
+          />
+        );
     }
   }
 
@@ -158,6 +238,19 @@ export function App() {
       <header className="topbar">
         <Logo />
         <h1>{t('app.name')}</h1>
+        <nav className="tabs" aria-label={t('app.places')}>
+          {tabs.map((name) => (
+            <button
+              key={name}
+              type="button"
+              className="tab"
+              aria-current={tab === name ? 'page' : undefined}
+              onClick={() => setTab(name)}
+            >
+              {t(`app.tab.${name}`)}
+            </button>
+          ))}
+        </nav>
       </header>
       {online ? (
         <div />
@@ -166,7 +259,9 @@ export function App() {
           {t('app.offline')}
         </Alert>
       )}
-      <main className="content">{current()}</main>
+      <main className="content">
+        <Suspense fallback={<p className="muted">{t('common.busy')}</p>}>{place()}</Suspense>
+      </main>
       <StatusPanel status={status} error={statusError} />
     </div>
   );

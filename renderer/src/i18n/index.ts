@@ -1,22 +1,37 @@
 import i18next, { type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './en.json';
-import nl from './nl.json';
 import { languageFor, type Language } from './language';
-
-export const resources = { en: { translation: en }, nl: { translation: nl } } as const;
 
 /** One i18next instance for the renderer, English until the settings say otherwise. */
 export const i18n: I18n = i18next.createInstance();
 void i18n.use(initReactI18next).init({
-  resources,
-  lng: languageFor('system', navigator.languages),
+  resources: { en: { translation: en } },
+  lng: 'en',
   fallbackLng: 'en',
   interpolation: { escapeValue: false },
   initAsync: false,
 });
 
-export function applyLanguage(language: Language): void {
-  if (i18n.language !== language) void i18n.changeLanguage(language);
+// English is the fallback and ships with start-up; other languages are chunks of their own.
+const bundles: Record<Exclude<Language, 'en'>, () => Promise<{ default: object }>> = {
+  nl: () => import('./nl.json'),
+};
+
+async function load(language: Language): Promise<void> {
+  if (language === 'en' || i18n.hasResourceBundle(language, 'translation')) return;
+  const { default: texts } = await bundles[language]();
+  i18n.addResourceBundle(language, 'translation', texts);
+}
+
+/** Switches the UI to `language` once its texts are loaded (a local file: a few milliseconds). */
+export async function applyLanguage(language: Language): Promise<void> {
+  await load(language);
+  if (i18n.language !== language) await i18n.changeLanguage(language);
   document.documentElement.lang = language;
+}
+
+/** The OS's language, before the settings are read: applied before the first paint. */
+export function applySystemLanguage(): Promise<void> {
+  return applyLanguage(languageFor('system', navigator.languages));
 }

@@ -42,6 +42,10 @@ export function describeError(error: IpcError, t: Translate, formFields: readonl
     fields.email = t('fieldError.invalid_email');
     return { message: undefined, fields };
   }
+  if (error.code === 'invalid_phone' && known('phone')) {
+    fields.phone = t('errors.invalid_phone');
+    return { message: undefined, fields };
+  }
   if (error.code === 'invalid_code' && known('code')) {
     const left = error.attemptsLeft;
     fields.code = [t('errors.invalid_code'), left === undefined ? '' : t('mfa.attemptsLeft', { count: left })]

@@ -1,47 +1,111 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MeResponse } from '../../../../common/contract/http';
+import type { IpcResponse } from '../../../../common/contract/ipc';
+import { Alert } from '../../components/alert';
+import { Button } from '../../components/button';
 import { Card } from '../../components/card';
 import { invoke } from '../../lib/bridge';
 import { factorLabel } from '../login/factor-label';
+import { activeFactors } from '../mfa/use-me';
 import { SignOutButton } from './sign-out-button';
+import { TrustedDevices } from './trusted-devices';
 
-/** Signed in: the account as the server knows it (a placeholder until the full account pages). */
-export function MyDetailsScreen({ email, onSignedOut }: { email: string; onSignedOut: () => void }) {
-  const { t } = useTranslation();
+type Cached = NonNullable<IpcResponse<'me.cached'>>;
+
+/**
+ * Signed in: the profile, the sign-in factors with the way to manage them, the trusted computers.
+ * Offline, the copy main kept from earlier in this session is shown read-only, with its time.
+ */
+export function MyDetailsScreen({
+  email,
+  online,
+  onManageMfa,
+  onSignedOut,
+}: {
+  email: string;
+  online: boolean;
+  onManageMfa: () => void;
+  onSignedOut: () => void;
+}) {
+  const { t, i18n } = useTranslation();
   const [me, setMe] = useState<MeResponse | undefined>();
+  const [offlineCopy, setOfflineCopy] = useState<Cached | undefined>();
+  const [failure, setFailure] = useState<string | undefined>();
+
   useEffect(() => {
     let live = true;
-    void invoke('me.get', {}).then((result) => {
-      if (live && result.ok) setMe(result.value);
-    });
+    void (async () => {
+      const result = await invoke('me.get', {});
+      if (!live) return;
+      if (result.ok) {
+        setMe(result.value);
+        setOfflineCopy(undefined);
+        setFailure(undefined);
+        return;
+      }
+      const copy = result.error.code === 'offline' ? await invoke('me.cached', {}) : undefined;
+      if (!live) return;
+      if (copy?.ok && copy.value) setOfflineCopy(copy.value);
+      else setFailure(t(`errors.${result.error.code}`));
+    })();
     return () => {
       live = false;
     };
-  }, []);
+    // Reading again when the connection comes back shows the server's current answer.
+  }, [online, t]);
+
+  const shown = me ?? offlineCopy?.me;
+  const date = (iso: string) => new Date(iso).toLocaleDateString(i18n.language, { dateStyle: 'long' });
+  const time = (iso: string) =>
+    new Date(iso).toLocaleTimeString(i18n.language, { hour: '2-digit', minute: '2-digit' });
+  const factors = shown ? activeFactors(shown) : [];
 
   return (
     <Card title={t('account.title')}>
-      <p>{t('account.signedInAs', { email: me?.email ?? email })}</p>
-      {me ? (
-        <dl className="details">
-          <dt>{t('account.name')}</dt>
-          <dd>
-            {me.firstName} {me.lastName}
-          </dd>
-          <dt>{t('account.email')}</dt>
-          <dd>{me.email}</dd>
-          {me.company ? (
-            <>
-              <dt>{t('account.company')}</dt>
-              <dd>{me.company}</dd>
-            </>
-          ) : null}
-          <dt>{t('account.factors')}</dt>
-          <dd>
-            {me.factors.map((factor) => factorLabel(factor, (key, options) => t(key, options))).join(', ')}
-          </dd>
-        </dl>
+      <p>{t('account.signedInAs', { email: shown?.email ?? email })}</p>
+      {!me && offlineCopy ? (
+        <Alert tone="warning">{t('account.offlineCopy', { time: time(offlineCopy.savedAt) })}</Alert>
+      ) : null}
+      {failure ? <Alert tone="error">{failure}</Alert> : null}
+      {!shown && !failure ? <p className="muted">{t('account.loading')}</p> : null}
+      {shown ? (
+        <>
+          <dl className="details">
+            <dt>{t('account.name')}</dt>
+            <dd>
+              {shown.firstName} {shown.lastName}
+            </dd>
+            <dt>{t('account.email')}</dt>
+            <dd>{shown.email}</dd>
+            {shown.company ? (
+              <>
+                <dt>{t('account.company')}</dt>
+                <dd>{shown.company}</dd>
+              </>
+            ) : null}
+            <dt>{t('account.memberSince')}</dt>
+            <dd>{date(shown.createdAt)}</dd>
+          </dl>
+          <section className="stack" aria-labelledby="factors-heading">
+            <h3 id="factors-heading">{t('account.factors')}</h3>
+            <ul className="plain-list">
+              {shown.factors
+                .filter((factor) => factor.status === 'active')
+                .map((factor) => (
+                  <li key={factor.id}>{factorLabel(factor, (key, options) => t(key, options))}</li>
+                ))}
+            </ul>
+            {factors.length < 2 ? <Alert tone="info">{t('manage.fewFactors')}</Alert> : null}
+            <div className="actions">
+              <Button variant="secondary" disabled={!online} onClick={onManageMfa}>
+                {t('account.manageMfa')}
+              </Button>
+              {online ? null : <span className="muted small">{t('account.needsServer')}</span>}
+            </div>
+          </section>
+          <TrustedDevices online={online} offlineCopy={offlineCopy?.devices} />
+        </>
       ) : null}
       <SignOutButton onSignedOut={onSignedOut} />
     </Card>

@@ -1,24 +1,20 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ChallengeResponse, FactorType } from '../../../../common/contract/http';
 import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
 import { Card } from '../../components/card';
 import { Checkbox } from '../../components/checkbox';
 import { TextField } from '../../components/text-field';
 import { invoke } from '../../lib/bridge';
-import { cooldownEnd, useCountdown } from '../../lib/countdown';
-import { useSubmit } from '../../lib/use-submit';
-import { factorLabel } from './factor-label';
-
-interface Factor {
-  id: string;
-  type: FactorType;
-  label: string;
-}
+import {
+  FactorRadios,
+  useCodeExplanation,
+  useFactorChallenge,
+  type ChoosableFactor,
+} from './factor-challenge';
 
 interface MfaScreenProps {
-  factors: Factor[];
+  factors: ChoosableFactor[];
   online: boolean;
   onSignedIn: () => void;
   onCantUse: () => void;
@@ -28,26 +24,11 @@ interface MfaScreenProps {
 /** The second step of sign-in: pick a factor, get a code where one is sent, enter it, maybe trust. */
 export function MfaScreen({ factors, online, onSignedIn, onCantUse, onStartAgain }: MfaScreenProps) {
   const { t } = useTranslation();
-  const [chosen, setChosen] = useState(factors[0]?.id ?? '');
-  const [challenge, setChallenge] = useState<ChallengeResponse | undefined>();
-  const [code, setCode] = useState('');
+  const flow = useFactorChallenge(factors, (factorId) => invoke('login.challenge', { factorId }));
+  const explain = useCodeExplanation();
   const [trust, setTrust] = useState(false);
-  const [until, setUntil] = useState<number | undefined>();
-  const send = useSubmit([]);
-  const verify = useSubmit(['code']);
-  const wait = useCountdown(until);
-  const factor = factors.find((f) => f.id === chosen);
+  const { chosen, factor, challenge, code, wait, send, verify } = flow;
   const mustRestart = ['login_expired', 'login_not_found', 'too_many_attempts', 'no_login_in_progress'];
-
-  async function requestCode() {
-    const result = await send.run(() => invoke('login.challenge', { factorId: chosen }));
-    if (result.ok) {
-      setChallenge(result.value);
-      setUntil(cooldownEnd(Date.now(), result.value));
-    } else if (result.error.retryAfterSeconds) {
-      setUntil(cooldownEnd(Date.now(), result.error));
-    }
-  }
 
   async function submitCode(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -64,24 +45,10 @@ export function MfaScreen({ factors, online, onSignedIn, onCantUse, onStartAgain
           className="stack"
           onSubmit={(event) => {
             event.preventDefault();
-            void requestCode();
+            void flow.requestCode();
           }}
         >
-          <fieldset className="factor-list">
-            <legend>{t('mfa.chooseIntro')}</legend>
-            {factors.map((option) => (
-              <label key={option.id} className="factor-option">
-                <input
-                  type="radio"
-                  name="factor"
-                  value={option.id}
-                  checked={chosen === option.id}
-                  onChange={() => setChosen(option.id)}
-                />
-                {factorLabel(option, (key, options) => t(key, options))}
-              </label>
-            ))}
-          </fieldset>
+          <FactorRadios factors={factors} chosen={chosen} name="factor" onChoose={flow.setChosen} />
           {send.error.message ? <Alert tone="error">{send.error.message}</Alert> : null}
           <div className="actions">
             <Button
@@ -102,19 +69,11 @@ export function MfaScreen({ factors, online, onSignedIn, onCantUse, onStartAgain
   }
 
   const sendsCode = factor.type === 'email' || factor.type === 'sms';
-  const explanation =
-    factor.type === 'totp'
-      ? t('mfa.codeTotp')
-      : factor.type === 'recovery_codes'
-        ? t('mfa.codeRecovery')
-        : t('mfa.codeSent', {
-            sentTo: challenge.sentTo ?? factorLabel(factor, (key, options) => t(key, options)),
-          });
   const restart = mustRestart.includes(verify.code ?? '') || mustRestart.includes(send.code ?? '');
 
   return (
     <Card title={t('mfa.codeTitle')}>
-      <p>{explanation}</p>
+      <p>{explain(factor, challenge)}</p>
       <form className="stack" noValidate onSubmit={(event) => void submitCode(event)}>
         <TextField
           label={t('mfa.code')}
@@ -123,7 +82,7 @@ export function MfaScreen({ factors, online, onSignedIn, onCantUse, onStartAgain
           spellCheck={false}
           required
           value={code}
-          onChange={setCode}
+          onChange={flow.setCode}
           error={verify.error.fields.code}
         />
         <Checkbox label={t('mfa.trust')} hint={t('mfa.trustHint')} checked={trust} onChange={setTrust} />
@@ -148,14 +107,14 @@ export function MfaScreen({ factors, online, onSignedIn, onCantUse, onStartAgain
               busy={send.busy}
               busyLabel={t('mfa.choosing')}
               disabled={!online || wait > 0}
-              onClick={() => void requestCode()}
+              onClick={() => void flow.requestCode()}
             >
               {wait > 0 ? t('common.resendIn', { seconds: wait }) : t('mfa.resend')}
             </Button>
           ) : null}
         </div>
         <div className="actions">
-          <Button variant="link" onClick={() => setChallenge(undefined)}>
+          <Button variant="link" onClick={flow.chooseAgain}>
             {t('mfa.otherFactor')}
           </Button>
           <Button variant="link" onClick={onCantUse}>

@@ -1,0 +1,266 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { MeResponse } from '../../../../common/contract/http';
+import { Alert } from '../../components/alert';
+import { Button } from '../../components/button';
+import { Card } from '../../components/card';
+import { invoke } from '../../lib/bridge';
+import { useCountdown } from '../../lib/countdown';
+import { useSubmit } from '../../lib/use-submit';
+import { factorLabel } from '../login/factor-label';
+import { AddFactor, type NewFactorType } from './add-factor';
+import { FactorTypeChoice } from './factor-type-choice';
+import { RecoveryCodes } from './recovery-codes';
+import { privilegedUntil } from './privilege';
+import { StepUp } from './step-up';
+import { activeFactors, useMe } from './use-me';
+
+type Phase =
+  | { name: 'list' }
+  | { name: 'choose' }
+  | { name: 'adding'; type: NewFactorType }
+  | { name: 'recovery'; codes: string[] };
+
+/**
+ * Manage MFA: behind a fresh proof of a factor (step-up), add factors, remove them (the server refuses
+ * the last one and we show why, next to it), and make or replace recovery codes.
+ */
+export function ManageMfaScreen({
+  email,
+  online,
+  onBack,
+}: {
+  email: string;
+  online: boolean;
+  onBack: () => void;
+}) {
+  const { t } = useTranslation();
+  const { me, error, reload } = useMe();
+  const [phase, setPhase] = useState<Phase>({ name: 'list' });
+  const [notice, setNotice] = useState<string | undefined>();
+  const [steppedUpAt, setSteppedUpAt] = useState<number | undefined>();
+  // The server said step_up_required although our clock thought otherwise: ask, whatever the clock says.
+  const [mustStepUp, setMustStepUp] = useState(false);
+  const secondsLeft = useCountdown(privilegedUntil(me, steppedUpAt));
+  const stepUpNeeded = () => {
+    setSteppedUpAt(undefined);
+    setMustStepUp(true);
+  };
+  const label = (factor: { type: MeResponse['factors'][number]['type']; label: string }) =>
+    factorLabel(factor, (key, options) => t(key, options));
+
+  const recovery = useSubmit([]);
+  async function makeRecoveryCodes() {
+    const result = await recovery.run(
+      () => invoke('factors.add', { type: 'recovery_codes' }),
+      ['step_up_required'],
+    );
+    if (result.ok) setPhase({ name: 'recovery', codes: result.value.codes ?? [] });
+    else if (result.error.code === 'step_up_required') stepUpNeeded();
+  }
+
+  if (!me) {
+    return (
+      <Card title={t('manage.title')}>
+        {error ? (
+          <Alert tone="error">{t(`errors.${error.code}`)}</Alert>
+        ) : (
+          <p className="muted">{t('account.loading')}</p>
+        )}
+        <div className="actions">
+          <Button variant="secondary" onClick={onBack}>
+            {t('common.back')}
+          </Button>
+        </div>
+      </Card>
+    );
+  }
+
+  if (mustStepUp || secondsLeft === 0) {
+    return (
+      <Card title={t('manage.stepUpTitle')}>
+        <StepUp
+          factors={me.factors}
+          online={online}
+          onVerified={() => {
+            setSteppedUpAt(Date.now());
+            setMustStepUp(false);
+            void reload();
+          }}
+          onCancel={onBack}
+        />
+      </Card>
+    );
+  }
+
+  if (phase.name === 'adding') {
+    return (
+      <Card title={t(`setup.title.${phase.type}`)}>
+        <AddFactor
+          type={phase.type}
+          accountEmail={me.email}
+          online={online}
+          onAdded={(result) => {
+            setNotice(t('setup.added', { factor: label(result.factor) }));
+            setPhase({ name: 'list' });
+            void reload();
+          }}
+          onCancel={() => setPhase({ name: 'list' })}
+        />
+      </Card>
+    );
+  }
+
+  if (phase.name === 'recovery') {
+    return (
+      <Card title={t('recovery.title')}>
+        <RecoveryCodes
+          codes={phase.codes}
+          email={me.email || email}
+          onDone={() => {
+            setPhase({ name: 'list' });
+            void reload();
+          }}
+        />
+      </Card>
+    );
+  }
+
+  const hasRecovery = me.factors.some(
+    (factor) => factor.type === 'recovery_codes' && factor.status === 'active',
+  );
+  const active = activeFactors(me);
+  return (
+    <Card title={t('manage.title')}>
+      <p className="muted small" role="timer" aria-live="off">
+        {t('manage.privileged', { count: Math.ceil(secondsLeft / 60) })}
+      </p>
+      {notice ? <Alert tone="success">{notice}</Alert> : null}
+      {active.length < 2 ? <Alert tone="info">{t('manage.fewFactors')}</Alert> : null}
+      <ul className="factor-rows" aria-label={t('account.factors')}>
+        {me.factors.map((factor) => (
+          <FactorRow
+            key={factor.id}
+            factor={factor}
+            label={label(factor)}
+            online={online}
+            onRemoved={() => {
+              setNotice(t('manage.removed', { factor: label(factor) }));
+              void reload();
+            }}
+            onStepUpNeeded={stepUpNeeded}
+          />
+        ))}
+      </ul>
+      {phase.name === 'choose' ? (
+        <FactorTypeChoice
+          online={online}
+          recommended={undefined}
+          submitLabel={t('setup.continue')}
+          onChoose={(type) => {
+            setNotice(undefined);
+            setPhase({ name: 'adding', type });
+          }}
+        />
+      ) : null}
+      {recovery.error.message ? <Alert tone="error">{recovery.error.message}</Alert> : null}
+      <div className="actions">
+        {phase.name === 'list' ? (
+          <Button disabled={!online} onClick={() => setPhase({ name: 'choose' })}>
+            {t('manage.add')}
+          </Button>
+        ) : null}
+        <Button
+          variant="secondary"
+          busy={recovery.busy}
+          busyLabel={t('setup.sending')}
+          disabled={!online}
+          onClick={() => void makeRecoveryCodes()}
+        >
+          {hasRecovery ? t('recovery.replace') : t('recovery.create')}
+        </Button>
+        <Button variant="link" onClick={onBack}>
+          {t('manage.back')}
+        </Button>
+      </div>
+      {hasRecovery ? <p className="muted small">{t('recovery.replaceHint')}</p> : null}
+    </Card>
+  );
+}
+
+function FactorRow({
+  factor,
+  label,
+  online,
+  onRemoved,
+  onStepUpNeeded,
+}: {
+  factor: MeResponse['factors'][number];
+  label: string;
+  online: boolean;
+  onRemoved: () => void;
+  onStepUpNeeded: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const [confirming, setConfirming] = useState(false);
+  const remove = useSubmit([]);
+  const when = (iso: string) => new Date(iso).toLocaleDateString(i18n.language, { dateStyle: 'medium' });
+
+  async function confirmRemove() {
+    const result = await remove.run(
+      () => invoke('factors.remove', { factorId: factor.id }),
+      ['step_up_required'],
+    );
+    if (result.ok) onRemoved();
+    else {
+      setConfirming(false);
+      if (result.error.code === 'step_up_required') onStepUpNeeded();
+    }
+  }
+
+  return (
+    <li className="factor-row">
+      <div>
+        <strong>{label}</strong>
+        <span className="muted small block">
+          {factor.status === 'pending'
+            ? t('manage.pending')
+            : factor.lastUsedAt
+              ? t('manage.lastUsed', { date: when(factor.lastUsedAt) })
+              : t('manage.added', { date: when(factor.createdAt) })}
+        </span>
+        {remove.error.message ? (
+          <p className="field-error" role="alert">
+            {remove.code === 'last_factor' ? t('manage.lastFactor') : remove.error.message}
+          </p>
+        ) : null}
+      </div>
+      {confirming ? (
+        <div className="actions" role="group" aria-label={t('manage.confirmRemove', { factor: label })}>
+          <span className="small">{t('manage.confirmRemove', { factor: label })}</span>
+          <Button
+            variant="secondary"
+            busy={remove.busy}
+            busyLabel={t('manage.removing')}
+            disabled={!online}
+            onClick={() => void confirmRemove()}
+          >
+            {t('manage.remove')}
+          </Button>
+          <Button variant="link" onClick={() => setConfirming(false)}>
+            {t('manage.keep')}
+          </Button>
+        </div>
+      ) : (
+        <Button
+          variant="secondary"
+          disabled={!online}
+          aria-label={t('manage.removeNamed', { factor: label })}
+          onClick={() => setConfirming(true)}
+        >
+          {t('manage.remove')}
+        </Button>
+      )}
+    </li>
+  );
+}
