@@ -6,7 +6,7 @@ import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
 import { Card } from '../../components/card';
 import { invoke } from '../../lib/bridge';
-import { factorLabel } from '../login/factor-label';
+import { factorListLabel } from '../login/factor-label';
 import { activeFactors } from '../mfa/use-me';
 import { SignOutButton } from './sign-out-button';
 import { TrustedDevices } from './trusted-devices';
@@ -93,7 +93,7 @@ export function MyDetailsScreen({
               {shown.factors
                 .filter((factor) => factor.status === 'active')
                 .map((factor) => (
-                  <li key={factor.id}>{factorLabel(factor, (key, options) => t(key, options))}</li>
+                  <li key={factor.id}>{factorListLabel(factor, (key, options) => t(key, options))}</li>
                 ))}
             </ul>
             {factors.length < 2 ? <Alert tone="info">{t('manage.fewFactors')}</Alert> : null}

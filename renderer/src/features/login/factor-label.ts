@@ -8,3 +8,8 @@ import type { Translate } from '../../lib/errors';
 export function factorLabel(factor: { type: FactorType; label: string }, t: Translate): string {
   return t(`mfa.factor.${factor.type}`, { label: factor.label });
 }
+
+/** In a list of the account's factors: the recovery codes as a set ("Recovery codes"), not "a code". */
+export function factorListLabel(factor: { type: FactorType; label: string }, t: Translate): string {
+  return factor.type === 'recovery_codes' ? t('recovery.listLabel') : factorLabel(factor, t);
+}

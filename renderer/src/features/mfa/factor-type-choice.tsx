@@ -9,16 +9,21 @@ const types: NewFactorType[] = ['totp', 'email', 'sms'];
 export function FactorTypeChoice({
   online,
   recommended,
+  present = [],
   submitLabel,
   onChoose,
 }: {
   online: boolean;
   recommended: NewFactorType | undefined;
+  /** Kinds the account has already: the choice starts at one it does not have. */
+  present?: readonly string[];
   submitLabel: string;
   onChoose: (type: NewFactorType) => void;
 }) {
   const { t } = useTranslation();
-  const [chosen, setChosen] = useState<NewFactorType>(recommended ?? 'totp');
+  const [chosen, setChosen] = useState<NewFactorType>(
+    recommended ?? types.find((type) => !present.includes(type)) ?? 'totp',
+  );
   return (
     <form
       className="stack"

@@ -7,7 +7,7 @@ import { Card } from '../../components/card';
 import { invoke } from '../../lib/bridge';
 import { useCountdown } from '../../lib/countdown';
 import { useSubmit } from '../../lib/use-submit';
-import { factorLabel } from '../login/factor-label';
+import { factorListLabel } from '../login/factor-label';
 import { AddFactor, type NewFactorType } from './add-factor';
 import { FactorTypeChoice } from './factor-type-choice';
 import { RecoveryCodes } from './recovery-codes';
@@ -47,7 +47,7 @@ export function ManageMfaScreen({
     setMustStepUp(true);
   };
   const label = (factor: { type: MeResponse['factors'][number]['type']; label: string }) =>
-    factorLabel(factor, (key, options) => t(key, options));
+    factorListLabel(factor, (key, options) => t(key, options));
 
   const recovery = useSubmit([]);
   async function makeRecoveryCodes() {
@@ -133,7 +133,7 @@ export function ManageMfaScreen({
   return (
     <Card title={t('manage.title')}>
       <p className="muted small" role="timer" aria-live="off">
-        {t('manage.privileged', { count: Math.ceil(secondsLeft / 60) })}
+        {t('manage.privileged', { count: Math.min(10, Math.ceil(secondsLeft / 60)) })}
       </p>
       {notice ? <Alert tone="success">{notice}</Alert> : null}
       {active.length < 2 ? <Alert tone="info">{t('manage.fewFactors')}</Alert> : null}
@@ -155,6 +155,8 @@ export function ManageMfaScreen({
       {phase.name === 'choose' ? (
         <FactorTypeChoice
           online={online}
+          key={active.length}
+          present={active.map((factor) => factor.type)}
           recommended={undefined}
           submitLabel={t('setup.continue')}
           onChoose={(type) => {

@@ -99,6 +99,8 @@ export function SetupMfaScreen({
       ) : null}
       <FactorTypeChoice
         online={online}
+        key={active.length}
+        present={active.map((factor) => factor.type)}
         recommended={active.some((f) => f.type === 'totp') ? undefined : 'totp'}
         submitLabel={active.length === 0 ? t('setup.continue') : t('setup.addAnother')}
         onChoose={(type) => {
