@@ -1,4 +1,5 @@
-// Starts a throwaway PostgreSQL server for `npm test` when TEST_DATABASE_URL is not set.
+// Starts a throwaway PostgreSQL server for `npm test` when TEST_DATABASE_URL is not set, and for the
+// fault tests that take a database server down under a running API.
 // The server lives in a temporary directory, trusts local connections, listens on 127.0.0.1 only,
 // and runs without fsync. As root, the PostgreSQL binaries run as the `postgres` user (initdb refuses root).
 import { execFile } from 'node:child_process';
@@ -14,7 +15,15 @@ const run = promisify(execFile);
 
 export interface TemporaryPostgres {
   url: string;
+  /** Stops the server for good and removes its data. */
   stop(): Promise<void>;
+  /**
+   * Stops the server but keeps its data and port, as a restart or a crash does. `fast` ends every
+   * session with an error first; `immediate` kills the server without a word (crash recovery on start).
+   */
+  shutDown(mode: 'fast' | 'immediate'): Promise<void>;
+  /** Starts a server stopped by shutDown again, on the same port with the same data. */
+  startAgain(): Promise<void>;
 }
 
 const missingBinaries =
@@ -65,7 +74,18 @@ async function waitUntilAccepting(url: string, timeoutMs: number): Promise<void>
   }
 }
 
-export async function startTemporaryPostgres(): Promise<TemporaryPostgres> {
+export interface TemporaryPostgresOptions {
+  /**
+   * Keep synchronous_commit on, so that every commit a client saw survives `shutDown('immediate')`.
+   * Off by default: the test suite's server trades that for speed (fsync stays off either way, since
+   * only the server process dies, never the machine).
+   */
+  crashSafeCommits?: boolean;
+}
+
+export async function startTemporaryPostgres(
+  options: TemporaryPostgresOptions = {},
+): Promise<TemporaryPostgres> {
   const bin = await findBinDir();
   const asRoot = process.getuid?.() === 0;
   const dir = await mkdtemp(join(tmpdir(), 'wem-pg-'));
@@ -121,7 +141,7 @@ export async function startTemporaryPostgres(): Promise<TemporaryPostgres> {
         listen_addresses: quote('127.0.0.1'),
         unix_socket_directories: quote(dir),
         fsync: 'off',
-        synchronous_commit: 'off',
+        synchronous_commit: options.crashSafeCommits ? 'on' : 'off',
         full_page_writes: 'off',
       };
       const conf = Object.entries(settings).map(([key, value]) => `${key} = ${value}\n`);
@@ -130,7 +150,14 @@ export async function startTemporaryPostgres(): Promise<TemporaryPostgres> {
         await pgRun('pg_ctl', ['start', '-D', data, '-l', log, '-w', '-t', '30']);
         const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
         await waitUntilAccepting(url, 30_000);
-        return { url, stop };
+        const shutDown = async (mode: 'fast' | 'immediate') => {
+          await pgRun('pg_ctl', ['stop', '-D', data, '-m', mode, '-w', '-t', '30']);
+        };
+        const startAgain = async () => {
+          await pgRun('pg_ctl', ['start', '-D', data, '-l', log, '-w', '-t', '30']);
+          await waitUntilAccepting(url, 30_000);
+        };
+        return { url, stop, shutDown, startAgain };
       } catch (error) {
         // If the server did not come up, most likely someone took the port in between: try another one.
         if (running() || attempt >= 3) throw error;

@@ -82,11 +82,22 @@ function smsProviderFor(config: Config, log: Logger): SmsProvider {
   return fileSmsProvider(path.join(config.dataDir, 'outbox'), log);
 }
 
+/** The server key, and the one it replaced while PREVIOUS_SECRET_KEY is set (docs/operations.md). */
+interface ServerKeys {
+  current: Buffer;
+  previous: Buffer | undefined;
+}
+
+/** Both keys derived for one purpose: the previous one only when there is one. */
+function derived(keys: ServerKeys, purpose: string): [Buffer, Buffer | undefined] {
+  return [deriveKey(keys.current, purpose), keys.previous && deriveKey(keys.previous, purpose)];
+}
+
 /** The second-factor services, each factor type one strategy behind one interface. */
-function composeMfa(context: ServerContext, masterKey: Buffer, sessions: Sessions) {
-  const seeds = new SecretBox(masterKey, 'totp', context.random);
-  const codes = new OneTimeCodes(context, deriveKey(masterKey, 'one-time-codes'));
-  const recovery = new RecoveryCodesFactor(context, deriveKey(masterKey, 'recovery-codes'));
+function composeMfa(context: ServerContext, keys: ServerKeys, sessions: Sessions) {
+  const seeds = new SecretBox(keys.current, 'totp', context.random, keys.previous);
+  const codes = new OneTimeCodes(context, ...derived(keys, 'one-time-codes'));
+  const recovery = new RecoveryCodesFactor(context, ...derived(keys, 'recovery-codes'));
   const strategies = new Map<string, FactorStrategy>(
     [
       new EmailFactor(context, codes),
@@ -124,7 +135,10 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? cryptoRandom;
   const log = options.logger ?? pino(loggerOptions(config.logLevel));
-  const masterKey = loadOrCreateSecretKey(config.secretKey, config.dataDir, random);
+  const keys: ServerKeys = {
+    current: loadOrCreateSecretKey(config.secretKey, config.dataDir, random),
+    previous: config.previousSecretKey ? Buffer.from(config.previousSecretKey, 'base64') : undefined,
+  };
   const transport =
     options.mailTransport ??
     (config.mailUrl
@@ -133,7 +147,8 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
 
   const metrics = config.metricsToken ? new Metrics(config.metricsToken, database.db) : undefined;
   // The worker is made below; by the time anything is queued and kicked, it exists.
-  const outbox = new Outbox(clock, random, new SecretBox(masterKey, 'outbox', random), () => worker.kick());
+  const outboxBox = new SecretBox(keys.current, 'outbox', random, keys.previous);
+  const outbox = new Outbox(clock, random, outboxBox, () => worker.kick());
   const context: ServerContext = {
     config,
     db: database.db,
@@ -201,7 +216,7 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
 
   const sessions = new Sessions(context);
   const activation = new ActivationService(context);
-  const mfa = composeMfa(context, masterKey, sessions);
+  const mfa = composeMfa(context, keys, sessions);
   app.get(
     '/healthz',
     { schema: { tags: ['operations'], summary: 'Liveness', response: { 200: healthResponse } } },

@@ -138,6 +138,20 @@ describe('loadConfig', () => {
     expect(refusal({ PORT: port }).problems).toEqual([expect.stringMatching(/^PORT: /)]);
   });
 
+  it('reads the previous server key of a rotation, and refuses a short one or the current key again', () => {
+    const current = Buffer.alloc(32, 1).toString('base64');
+    const previous = Buffer.alloc(32, 2).toString('base64');
+    expect(loadConfig({ SECRET_KEY: current, PREVIOUS_SECRET_KEY: previous }).previousSecretKey).toBe(
+      previous,
+    );
+    expect(refusal({ PREVIOUS_SECRET_KEY: 'c2hvcnQ=' }).problems).toEqual([
+      expect.stringMatching(/^PREVIOUS_SECRET_KEY: /),
+    ]);
+    const same = refusal({ SECRET_KEY: current, PREVIOUS_SECRET_KEY: current });
+    expect(same.problems).toEqual(['PREVIOUS_SECRET_KEY: is the same key as SECRET_KEY']);
+    expect(same.message).not.toContain(current);
+  });
+
   it('does not put a secret key into its error message', () => {
     const error = refusal({ SECRET_KEY: 'dG9vLXNob3J0LXNlY3JldA==', PORT: 'abc' });
     expect(error.message).not.toContain('dG9vLXNob3J0LXNlY3JldA==');

@@ -27,6 +27,14 @@ const httpUrl = () =>
     })
     .transform((text) => text.replace(/\/+$/, ''));
 
+const serverKey = () =>
+  z
+    .string()
+    .refine((text) => Buffer.from(text, 'base64').length >= 32, {
+      message: 'must be at least 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)',
+    })
+    .optional();
+
 const envSchema = z.object({
   // Digits only: Number() would read " " as 0, "0x10" as 16 and "1e3" as 1000 without a word.
   PORT: z
@@ -64,12 +72,10 @@ const envSchema = z.object({
   TRUSTED_DEVICE_TTL: duration('7d'),
   SESSION_TTL: duration('12h'),
   SESSION_IDLE_TTL: duration('1h'),
-  SECRET_KEY: z
-    .string()
-    .refine((text) => Buffer.from(text, 'base64').length >= 32, {
-      message: 'must be at least 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)',
-    })
-    .optional(),
+  SECRET_KEY: serverKey(),
+  // The key SECRET_KEY replaced, during and after a rotation (docs/operations.md): what it sealed still
+  // opens, and codes and recovery codes it keyed still work.
+  PREVIOUS_SECRET_KEY: serverKey(),
   // /metrics is served only with this bearer token; without it the route does not exist.
   METRICS_TOKEN: z
     .string()
@@ -107,6 +113,8 @@ export interface Config {
   sessionTtlMs: number;
   sessionIdleTtlMs: number;
   secretKey: string | undefined;
+  /** The server key before the last rotation (base64), accepted alongside SECRET_KEY; see docs/operations.md. */
+  previousSecretKey: string | undefined;
   logLevel: string;
   trustProxy: boolean;
   /** Bearer token for GET /metrics; undefined: no metrics are collected or served. */
@@ -133,6 +141,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       if (!present[name]) problems.push(`${name}: is required when SMS_PROVIDER=twilio`);
     }
   }
+  if (
+    present.PREVIOUS_SECRET_KEY &&
+    present.SECRET_KEY &&
+    Buffer.from(present.PREVIOUS_SECRET_KEY, 'base64').equals(Buffer.from(present.SECRET_KEY, 'base64'))
+  )
+    problems.push('PREVIOUS_SECRET_KEY: is the same key as SECRET_KEY');
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -158,6 +172,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     sessionTtlMs: e.SESSION_TTL,
     sessionIdleTtlMs: e.SESSION_IDLE_TTL,
     secretKey: e.SECRET_KEY,
+    previousSecretKey: e.PREVIOUS_SECRET_KEY,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     metricsToken: e.METRICS_TOKEN,

@@ -1,6 +1,6 @@
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
-import { openDatabase } from './db/connect';
+import { openDatabase, unboundedStatements } from './db/connect';
 import { migrateToLatest } from './db/migrate';
 import path from 'node:path';
 
@@ -20,8 +20,11 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  // Migrations get a connection of their own without the per-statement limit of requests: an index on
+  // a big table, or waiting for another instance that is migrating, may take longer.
+  const migrating = openDatabase(config.databaseUrl, config.dataDir, unboundedStatements);
+  const applied = await migrateToLatest(migrating.db).finally(() => migrating.db.destroy());
   const database = openDatabase(config.databaseUrl, config.dataDir);
-  const applied = await migrateToLatest(database.db);
   const api = await buildApp({ config, database, startWorker: true });
   const log = api.context.log;
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');

@@ -5,7 +5,7 @@
 //   grant-role <email> support        revoke-role <email> support
 //   mfa-reset list [--status pending|approved|denied]
 //   mfa-reset approve <id> --note "<text>"      mfa-reset deny <id> --note "<text>"
-//   rotate-secret-key --from-file <old key file>   (or the old key in OLD_SECRET_KEY)
+//   rotate-secret-key --from-file <old key file>   (or the old key in OLD_SECRET_KEY or PREVIOUS_SECRET_KEY)
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -27,7 +27,7 @@ const usage = `Usage: npm run admin -- <command>
   mfa-reset list [--status pending|approved|denied]
   mfa-reset approve <request id> --note "<text>"
   mfa-reset deny <request id> --note "<text>"
-  rotate-secret-key --from-file <old key file>   (or set OLD_SECRET_KEY)
+  rotate-secret-key --from-file <old key file>   (or set OLD_SECRET_KEY, or PREVIOUS_SECRET_KEY as the server has)
       re-encrypts stored secrets from the old server key to the current SECRET_KEY`;
 
 class UsageError extends Error {}
@@ -47,6 +47,7 @@ function parseCommand(
   positionals: string[],
   values: { note?: string | undefined; status?: string | undefined; 'from-file'?: string | undefined },
   oldKeyFromEnv: string | undefined,
+  previousKeyFromEnv: string | undefined,
 ): Command {
   const [command, first, second] = positionals;
   if (command === 'grant-role' || command === 'revoke-role') {
@@ -73,7 +74,12 @@ function parseCommand(
       throw new UsageError('Give the old key once: --from-file or OLD_SECRET_KEY, not both.');
     if (file) return { kind: 'rotate', oldKey: parseSecretKey(readKeyFile(file), file) };
     if (oldKeyFromEnv) return { kind: 'rotate', oldKey: parseSecretKey(oldKeyFromEnv, 'OLD_SECRET_KEY') };
-    throw new UsageError('rotate-secret-key needs the old key: --from-file <file> or OLD_SECRET_KEY.');
+    // The servers' own setting during a rotation: the same environment needs no second copy of the key.
+    if (previousKeyFromEnv)
+      return { kind: 'rotate', oldKey: parseSecretKey(previousKeyFromEnv, 'PREVIOUS_SECRET_KEY') };
+    throw new UsageError(
+      'rotate-secret-key needs the old key: --from-file <file>, OLD_SECRET_KEY or PREVIOUS_SECRET_KEY.',
+    );
   }
   throw new UsageError(`Unknown command: ${positionals.join(' ')}`);
 }
@@ -133,7 +139,12 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage);
     return values.help ? 0 : 64;
   }
-  const command = parseCommand(positionals, values, process.env.OLD_SECRET_KEY || undefined);
+  const command = parseCommand(
+    positionals,
+    values,
+    process.env.OLD_SECRET_KEY || undefined,
+    process.env.PREVIOUS_SECRET_KEY || undefined,
+  );
   if (command.kind === 'rotate') return rotate(command.oldKey);
 
   const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });

@@ -15,7 +15,10 @@ export function installErrorHandling(app: ApiInstance): void {
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const apiError = toApiError(error);
-    if (apiError.status >= 500) {
+    if (apiError.code === 'service_unavailable') {
+      // Expected while the database is away: one short line per request, not a stack trace each.
+      request.log.warn({ reason: error.message }, 'request refused: service unavailable');
+    } else if (apiError.status >= 500) {
       request.log.error({ err: error }, 'request failed');
     }
     if (apiError.extras.retryAfterSeconds !== undefined) {

@@ -1,9 +1,9 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { newId } from '../support/random';
+import { KeyedDigest } from '../support/secret-key';
 
 export const codeLifetimeMs = 10 * 60_000;
 export const resendCooldownMs = 30_000;
@@ -18,10 +18,16 @@ type Db = Kysely<Database> | Transaction<Database>;
  * a million guesses from a stolen database. A new code supersedes the flow's older ones for that factor.
  */
 export class OneTimeCodes {
+  private readonly digests: KeyedDigest;
+
+  /** `previousHmacKey`: the same purpose's key from PREVIOUS_SECRET_KEY, so codes sent before a rotation still work. */
   constructor(
     private readonly ctx: Pick<ServerContext, 'clock' | 'random' | 'limiter'>,
-    private readonly hmacKey: Buffer,
-  ) {}
+    hmacKey: Buffer,
+    previousHmacKey?: Buffer,
+  ) {
+    this.digests = new KeyedDigest(hmacKey, previousHmacKey);
+  }
 
   /** Cooldown and per-target limits, checked before anything is written or sent. */
   async checkCanSend(db: Db, flowId: string, factorId: string, target: string): Promise<void> {
@@ -70,7 +76,7 @@ export class OneTimeCodes {
         id: newId(this.ctx.random),
         flow_id: flowId,
         factor_id: factorId,
-        code_hash: this.hash(code),
+        code_hash: this.digests.digest(code),
         created_at: now,
         expires_at: expiresAt,
         used_at: null,
@@ -93,7 +99,7 @@ export class OneTimeCodes {
       .where('superseded_at', 'is', null)
       .where('expires_at', '>', now)
       .execute();
-    const match = live.find((row) => this.matches(code, row.code_hash));
+    const match = live.find((row) => this.digests.matches(code, row.code_hash));
     if (!match) return false;
     const used = await db
       .updateTable('mfa_codes')
@@ -103,15 +109,5 @@ export class OneTimeCodes {
       .where(sql<boolean>`superseded_at is null`)
       .executeTakeFirst();
     return used.numUpdatedRows === 1n;
-  }
-
-  private hash(code: string): string {
-    return createHmac('sha256', this.hmacKey).update(code).digest('base64url');
-  }
-
-  private matches(code: string, stored: string): boolean {
-    const a = Buffer.from(this.hash(code), 'base64url');
-    const b = Buffer.from(stored, 'base64url');
-    return a.length === b.length && timingSafeEqual(a, b);
   }
 }

@@ -1,6 +1,6 @@
-import { createHmac } from 'node:crypto';
 import type { ServerContext } from '../context';
 import { newId, type Random } from '../support/random';
+import { KeyedDigest } from '../support/secret-key';
 import type { MfaFlow } from './flows';
 import type { Db, Factor, FactorStrategy } from './factor-strategy';
 
@@ -26,13 +26,19 @@ export function normaliseRecoveryCode(code: string): string {
 export class RecoveryCodesFactor implements FactorStrategy {
   readonly type = 'recovery_codes' as const;
 
+  private readonly digests: KeyedDigest;
+
+  /** `previousHmacKey`: the same purpose's key from PREVIOUS_SECRET_KEY, so codes made before a rotation still work. */
   constructor(
     private readonly ctx: Pick<ServerContext, 'clock' | 'random'>,
-    private readonly hmacKey: Buffer,
-  ) {}
+    hmacKey: Buffer,
+    previousHmacKey?: Buffer,
+  ) {
+    this.digests = new KeyedDigest(hmacKey, previousHmacKey);
+  }
 
   hash(code: string): string {
-    return createHmac('sha256', this.hmacKey).update(normaliseRecoveryCode(code)).digest('base64url');
+    return this.digests.digest(normaliseRecoveryCode(code));
   }
 
   /** Writes a fresh set for the factor and returns the codes, the only time they exist in clear. */
@@ -59,7 +65,7 @@ export class RecoveryCodesFactor implements FactorStrategy {
       .updateTable('recovery_codes')
       .set({ used_at: this.ctx.clock.now() })
       .where('factor_id', '=', factor.id)
-      .where('code_hash', '=', this.hash(code))
+      .where('code_hash', 'in', this.digests.candidates(normaliseRecoveryCode(code)))
       .where('used_at', 'is', null)
       .executeTakeFirst();
     return used.numUpdatedRows === 1n;

@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  timingSafeEqual,
+} from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Random } from './random';
@@ -39,17 +46,32 @@ export function sealedKeyId(box: string): string | undefined {
   return version === 'v1' && keyId ? keyId : undefined;
 }
 
+/** The short id a sealed value carries of the server key that sealed it. */
+export function keyIdOf(masterKey: Buffer): string {
+  return createHash('sha256').update(masterKey).digest('base64url').slice(0, 8);
+}
+
+/**
+ * Seals with the server key; opens what it sealed and, while a rotation is under way
+ * (PREVIOUS_SECRET_KEY), what the previous key sealed, so nothing stops working before
+ * `rotate-secret-key` has re-encrypted it.
+ */
 export class SecretBox {
   private readonly key: Buffer;
   readonly keyId: string;
+  private readonly previous: { keyId: string; key: Buffer } | undefined;
 
   constructor(
     masterKey: Buffer,
     purpose: string,
     private readonly random: Random,
+    previousMasterKey?: Buffer,
   ) {
     this.key = deriveKey(masterKey, purpose);
-    this.keyId = createHash('sha256').update(masterKey).digest('base64url').slice(0, 8);
+    this.keyId = keyIdOf(masterKey);
+    this.previous = previousMasterKey
+      ? { keyId: keyIdOf(previousMasterKey), key: deriveKey(previousMasterKey, purpose) }
+      : undefined;
   }
 
   /** "v1.<keyId>.<iv>.<ciphertext>.<tag>", all base64url. */
@@ -69,11 +91,54 @@ export class SecretBox {
   open(box: string): string {
     const [version, keyId, iv, body, tag] = box.split('.');
     if (version !== 'v1' || !iv || body === undefined || !tag) throw new Error('Not a sealed value');
-    if (keyId !== this.keyId) throw new Error(`Sealed with another server key (${keyId})`);
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
+    const key = keyId === this.keyId ? this.key : this.previousKey(keyId);
+    if (!key) throw new Error(`Sealed with another server key (${keyId})`);
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString(
       'utf8',
     );
   }
+
+  private previousKey(keyId: string | undefined): Buffer | undefined {
+    return this.previous && keyId === this.previous.keyId ? this.previous.key : undefined;
+  }
+}
+
+/**
+ * Keyed digests (HMAC-SHA-256) of short secrets such as codes, for one purpose: made with the server
+ * key, and checked against the previous key's digest too while PREVIOUS_SECRET_KEY is set, since a
+ * digest cannot be re-keyed without the secret it hides.
+ */
+export class KeyedDigest {
+  private readonly keys: Buffer[];
+
+  constructor(current: Buffer, previous?: Buffer) {
+    this.keys = previous ? [current, previous] : [current];
+  }
+
+  /** The digest to store, with the current key. */
+  digest(text: string): string {
+    return digestWith(this.keys[0]!, text);
+  }
+
+  /** Every digest `text` may be stored under: the current key's, then the previous key's. */
+  candidates(text: string): string[] {
+    return this.keys.map((key) => digestWith(key, text));
+  }
+
+  /** Whether `stored` is the digest of `text` under either key, compared in constant time. */
+  matches(text: string, stored: string): boolean {
+    const expected = Buffer.from(stored, 'base64url');
+    let found = false;
+    for (const candidate of this.candidates(text)) {
+      const actual = Buffer.from(candidate, 'base64url');
+      if (actual.length === expected.length && timingSafeEqual(actual, expected)) found = true;
+    }
+    return found;
+  }
+}
+
+function digestWith(key: Buffer, text: string): string {
+  return createHmac('sha256', key).update(text).digest('base64url');
 }

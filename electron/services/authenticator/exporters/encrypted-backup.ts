@@ -24,6 +24,28 @@ export function backupAssociatedData(envelope: Pick<BackupEnvelope, 'kdf'>): Buf
   return Buffer.from(`${backupFormat}/${backupVersion}/scrypt/${N}/${r}/${p}/${salt}`);
 }
 
+export interface ScryptParams {
+  N: number;
+  r: number;
+  p: number;
+}
+
+/** At most 256 MiB (scrypt needs 128·N·r bytes) and 4× the work of our own backups (N·r·p ≤ 2^22). */
+const maxScryptMemoryBytes = 256 * 1024 * 1024;
+const maxScryptWork = 4 * backupScrypt.N * backupScrypt.r * backupScrypt.p;
+
+/**
+ * Scrypt parameters read from a file (ours or Aegis's), checked before any work: whole numbers of at
+ * least 1, N a power of two, and within the bounds above, so that a crafted file can neither make
+ * scrypt throw nor make the app spend gigabytes or minutes. Undefined when they are not.
+ */
+export function boundedScryptParams(N: unknown, r: unknown, p: unknown): ScryptParams | undefined {
+  const whole = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 1;
+  if (!whole(N) || !whole(r) || !whole(p) || N < 2 || !Number.isInteger(Math.log2(N))) return undefined;
+  if (128 * N * r > maxScryptMemoryBytes || N * r * p > maxScryptWork) return undefined;
+  return { N, r, p };
+}
+
 export function deriveBackupKey(password: string, salt: Buffer, params: { N: number; r: number; p: number }) {
   return new Promise<Buffer>((resolve, reject) =>
     scrypt(

@@ -1,5 +1,6 @@
 import { createDecipheriv, scrypt } from 'node:crypto';
 import { DesktopError } from '../../ipc-router';
+import { boundedScryptParams } from '../exporters/encrypted-backup';
 import {
   damagedFile,
   ImportCollector,
@@ -12,10 +13,6 @@ import {
 
 /** Aegis key slots of type 1 are password slots (0 raw, 2 biometric). */
 const passwordSlot = 1;
-/** Bounds on the file's scrypt parameters, so a crafted file cannot make the app spend gigabytes. */
-const maxScryptN = 2 ** 20;
-const maxScryptR = 32;
-const maxScryptP = 16;
 
 /**
  * An Aegis vault export (github.com/beemdevelopment/Aegis, docs/vault.md), plain or encrypted with a
@@ -75,12 +72,11 @@ async function decryptDb(file: Record<string, unknown>, password: string | undef
 }
 
 async function openSlot(slot: Record<string, unknown>, password: string): Promise<Buffer | undefined> {
-  const n = num(slot.n);
-  const r = num(slot.r);
-  const p = num(slot.p);
+  // Bounded, so a crafted file can neither make scrypt throw nor make the app spend gigabytes.
+  const params = boundedScryptParams(num(slot.n), num(slot.r), num(slot.p));
   const keyParams = record(slot.key_params);
-  if (!n || !r || !p || n > maxScryptN || r > maxScryptR || p > maxScryptP || !keyParams)
-    throw damagedFile('bad key slot');
+  if (!params || !keyParams) throw damagedFile('bad key slot');
+  const { N: n, r, p } = params;
   const derived = await new Promise<Buffer>((resolve, reject) =>
     scrypt(
       Buffer.from(password, 'utf8'),

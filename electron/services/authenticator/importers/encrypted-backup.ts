@@ -4,14 +4,10 @@ import {
   backupAssociatedData,
   backupFormat,
   backupVersion,
+  boundedScryptParams,
   deriveBackupKey,
 } from '../exporters/encrypted-backup';
 import { damagedFile, ImportCollector, num, record, text, type ImportResult } from './import-result';
-
-/** Bounds on a backup's scrypt parameters: enough for stronger future defaults, not a memory bomb. */
-const maxN = 2 ** 20;
-const maxR = 32;
-const maxP = 16;
 
 /** Reads a backup written by exporters/encrypted-backup.ts (docs/authenticator-backup.md). */
 export async function importEncryptedBackup(content: string, password?: string): Promise<ImportResult> {
@@ -26,15 +22,16 @@ export async function importEncryptedBackup(content: string, password?: string):
   if (!file || file.format !== backupFormat || !kdf || !cipher) throw damagedFile('not a WEM Account backup');
   if (file.version !== backupVersion)
     throw damagedFile(`backup version ${text(file.version)} is not supported`);
-  const [n, r, p] = [num(kdf.N), num(kdf.r), num(kdf.p)];
   const salt = text(kdf.salt);
-  if (kdf.name !== 'scrypt' || cipher.name !== 'aes-256-gcm' || !n || !r || !p || !salt)
+  if (kdf.name !== 'scrypt' || cipher.name !== 'aes-256-gcm' || !salt)
     throw damagedFile('unknown key derivation or cipher');
-  if (!Number.isInteger(Math.log2(n)) || n > maxN || r > maxR || p > maxP)
-    throw damagedFile('bad scrypt parameters');
+  // Bounded: enough for stronger future defaults, neither a memory bomb nor a RangeError from scrypt.
+  const params = boundedScryptParams(num(kdf.N), num(kdf.r), num(kdf.p));
+  if (!params) throw damagedFile('bad scrypt parameters');
+  const { N: n, r, p } = params;
   if (!password) throw new DesktopError('password_required');
 
-  const key = await deriveBackupKey(password, Buffer.from(salt, 'base64'), { N: n, r, p });
+  const key = await deriveBackupKey(password, Buffer.from(salt, 'base64'), params);
   let plain: Buffer;
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(text(cipher.nonce), 'base64'));
