@@ -124,6 +124,15 @@ for (const dialect of dialects) {
       expect(allowed).toBeLessThanOrEqual(5);
     });
 
+    it('lets two sign-ins that arrive at once both check their password', async () => {
+      // Jane signs in on her laptop and her desktop in the same instant: neither is turned away.
+      for (let round = 0; round < 5; round += 1) {
+        expect(await Promise.all([guard.reserve(key), guard.reserve(key)])).toEqual([true, true]);
+        await guard.succeeded(key);
+        await guard.succeeded(key);
+      }
+    });
+
     it('still counts the free attempts left after a parallel burst', async () => {
       const burst = await Promise.all(Array.from({ length: 50 }, () => guard.reserve(key)));
       const used = burst.filter(Boolean).length;

@@ -20,6 +20,7 @@ export const guardPolicy = {
 } as const;
 
 const hourMs = 3_600_000;
+const maxReservePasses = 8;
 
 export function delayAfter(attempts: number): number {
   if (attempts < guardPolicy.freeAttempts) return 0;
@@ -41,6 +42,17 @@ export class PasswordGuard {
       .values({ key, attempts: 0, next_allowed_at: 0, hour_start: now, hour_count: 0 })
       .onConflict((oc) => oc.column('key').doNothing())
       .execute();
+    // Someone else took the slot between our read and write (two sign-ins at once, from two computers
+    // or instances): read again and judge anew. Each pass that writes takes one slot, so parallel
+    // guessers still get exactly the free tries and then the delay; the bound only stops a livelock.
+    for (let pass = 0; pass < maxReservePasses; pass += 1) {
+      const taken = await this.tryReserve(key, now);
+      if (taken !== 'conflict') return taken;
+    }
+    return false;
+  }
+
+  private async tryReserve(key: string, now: number): Promise<boolean | 'conflict'> {
     const row = await this.read(key);
     if (!row || now < row.next_allowed_at) return false;
 
@@ -62,8 +74,7 @@ export class PasswordGuard {
       .where('hour_count', '=', row.hour_count)
       .where('hour_start', '=', row.hour_start)
       .executeTakeFirst();
-    // Someone else took this slot between our read and write: refuse rather than retry.
-    return result.numUpdatedRows === 1n;
+    return result.numUpdatedRows === 1n ? true : 'conflict';
   }
 
   /** The password was right: forget the failures (the attempt does not count toward the hour either). */
