@@ -12,7 +12,14 @@ export const cryptoRandom: Random = {
   int: (max) => randomInt(max),
 };
 
-/** Record ids: 96 random bits, base64url. Not secret, only unique and unguessable enough to not enumerate. */
+/**
+ * Record ids: 96 random bits, base64url. Not secret, only unique and unguessable enough to not enumerate.
+ * Never starting with '-' or '_', so an id pasted into a shell command (npm run admin -- … <id>) is not
+ * taken for an option.
+ */
 export function newId(random: Random): string {
-  return random.bytes(12).toString('base64url');
+  for (;;) {
+    const id = random.bytes(12).toString('base64url');
+    if (/^[A-Za-z0-9]/.test(id)) return id;
+  }
 }

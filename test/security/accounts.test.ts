@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { accountRowsFor, signupBody, signupWithToken } from '../helpers/accounts';
 import { forEachDialect, uniqueEmail, type TestApi } from '../helpers/harness';
+import { median } from '../helpers/login';
 import { activationTokenIn } from '../helpers/smtp-peer';
 
 /**
@@ -16,11 +17,6 @@ function activate(t: TestApi, token: string) {
 
 function login(t: TestApi, email: string, password: string) {
   return t.request('POST', '/v1/login', { email, password });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 async function timed(run: () => Promise<{ status: number }>): Promise<number> {

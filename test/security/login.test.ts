@@ -7,14 +7,7 @@ import {
   type JsonResponse,
   type TestApi,
 } from '../helpers/harness';
-import {
-  login,
-  median,
-  passwordChecksFailed,
-  secondInstance,
-  timed,
-  type SecondInstance,
-} from '../helpers/login';
+import { login, passwordChecksFailed, secondInstance, timed, type SecondInstance } from '../helpers/login';
 
 // SECURITY.md 6, 8, 9 and 29: what an attacker guessing passwords can learn and how fast.
 
@@ -73,9 +66,11 @@ forEachDialect('login: what a password guesser sees', (t) => {
       expect(response).toEqual(responses[0]);
       expectInvalidCredentials(response);
     }
-    const medians = names.map((name) => median(times[name]));
-    for (const a of medians) {
-      for (const b of medians) {
+    // The fastest of each: what a case costs at least, which load on a shared machine cannot hide
+    // (a median of five still moves with it).
+    const fastest = names.map((name) => Math.min(...times[name]));
+    for (const a of fastest) {
+      for (const b of fastest) {
         expect(a / b).toBeGreaterThan(0.5);
         expect(a / b).toBeLessThan(2);
       }
