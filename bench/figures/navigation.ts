@@ -2,13 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { build } from 'vite';
 import { z } from 'zod';
 import { createDesktopServices } from '../../electron/services/desktop-services';
 import type { SecretStore } from '../../electron/services/secret-store';
 import { MemorySettingsStore } from '../../electron/services/settings';
 import { startWebHost, type WebHost } from '../../electron/web-host/web-host';
+import { buildRenderer, chromiumFlags, launchChromium } from '../../test/helpers/browser';
 import { BenchChild, type Pinning } from '../lib/processes';
 import { measure, type Figure } from '../lib/report';
 import { round } from '../lib/stats';
@@ -23,15 +22,6 @@ import type { Settings } from '../lib/settings';
  */
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-const chromiumFlags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 /** Runs in the page before its own scripts (over the DevTools protocol, so the CSP does not apply). */
 const readinessProbe = `(() => {
   const ready = () => {
@@ -69,7 +59,7 @@ const timing = z.object({
 
 export async function navigationFigure(settings: Settings, pinning: Pinning): Promise<Figure> {
   settings.log('figure 7: sign-in screen in Chromium through the web host');
-  const outDir = mkdtempSync(path.join(tmpdir(), 'wem-bench-renderer-'));
+  let outDir: string | undefined;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'wem-bench-api-'));
   const api = BenchChild.start('children/api-server.ts', {
     pinning,
@@ -82,17 +72,9 @@ export async function navigationFigure(settings: Settings, pinning: Pinning): Pr
   });
   let host: WebHost | undefined;
   let dispose = () => {};
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: chromiumFlags,
-    timeout: 30_000,
-  });
+  const browser = await launchChromium();
   try {
-    await build({
-      configFile: path.join(root, 'vite.renderer.config.ts'),
-      logLevel: 'silent',
-      build: { outDir, emptyOutDir: true },
-    });
+    outDir = await buildRenderer(root);
     const { url } = await api.ready(z.object({ url: z.string() }));
     let emit: WebHost['emit'] = () => undefined;
     const services = createDesktopServices({
@@ -164,7 +146,7 @@ export async function navigationFigure(settings: Settings, pinning: Pinning): Pr
     await host?.close();
     dispose();
     await api.stop();
-    rmSync(outDir, { recursive: true, force: true });
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

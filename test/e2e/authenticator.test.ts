@@ -1,15 +1,15 @@
 import { writeFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import QRCode from 'qrcode';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDesktopServices, type DesktopServices } from '../../electron/services/desktop-services';
 import { MemorySettingsStore } from '../../electron/services/settings';
 import { startWebHost, type WebHost } from '../../electron/web-host/web-host';
 import { otplibCode } from '../helpers/authenticator';
+import { buildRenderer, launchChromium, seriousViolations } from '../helpers/browser';
 import { MemorySecretStore } from '../helpers/desktop';
 
 /**
@@ -20,14 +20,6 @@ import { MemorySecretStore } from '../helpers/desktop';
  * mouse; axe-core finds nothing serious; no secret is left in the page.
  */
 
-const chromiumFlags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const polling = { timeout: 10_000 };
 /** One second into a 30 s period: 29 s to read each code before the page would show the next one. */
 const mainTime = Date.UTC(2030, 0, 1, 12, 0, 1);
@@ -46,16 +38,10 @@ let dataDir: string;
 let browser: Browser;
 let host: WebHost;
 let services: DesktopServices;
-let axeSource: string;
 
 beforeAll(async () => {
-  outDir = await mkdtemp(path.join(tmpdir(), 'renderer-auth-'));
   dataDir = await mkdtemp(path.join(tmpdir(), 'wem-auth-e2e-'));
-  await build({
-    configFile: path.resolve('vite.renderer.config.ts'),
-    logLevel: 'silent',
-    build: { outDir, emptyOutDir: true },
-  });
+  outDir = await buildRenderer();
   let emit: WebHost['emit'] = () => undefined;
   services = createDesktopServices({
     // Port 9 (discard) on loopback: nothing answers, like a computer with the network off.
@@ -70,12 +56,7 @@ beforeAll(async () => {
   });
   host = await startWebHost({ router: services.router, rendererDir: outDir });
   emit = (event, payload) => host.emit(event, payload);
-  axeSource = await readFile(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: chromiumFlags,
-    timeout: 15_000,
-  });
+  browser = await launchChromium();
 }, 90_000);
 
 afterAll(async () => {
@@ -84,22 +65,6 @@ afterAll(async () => {
   services?.dispose();
   for (const dir of [outDir, dataDir]) if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  nodes: unknown[];
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const violations: AxeViolation[] = await page.evaluate(
-    'axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target) })))',
-  );
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes)}`);
-}
 
 /** axe passes, and the screen is photographed (kept in docs/ only with UPDATE_SCREENSHOTS=1). */
 async function checked(page: Page, screenshot: string): Promise<void> {

@@ -1,13 +1,12 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDesktopServices, type DesktopServices } from '../../electron/services/desktop-services';
 import { MemorySettingsStore } from '../../electron/services/settings';
 import { startWebHost, type WebHost } from '../../electron/web-host/web-host';
+import { buildRenderer, launchChromium, seriousViolations } from '../helpers/browser';
 import { listeningApi, MemorySecretStore, recordingProxy } from '../helpers/desktop';
 import { uniqueEmail, type TestApi } from '../helpers/harness';
 import { accountWithTotp, totpCode } from '../helpers/mfa';
@@ -20,14 +19,6 @@ import { linkIn } from '../helpers/smtp-peer';
  * photographed for docs/screenshots.
  */
 
-const chromiumFlags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const polling = { timeout: 10_000 };
 
 let outDir: string;
@@ -35,7 +26,6 @@ let browser: Browser;
 let host: WebHost;
 let services: DesktopServices;
 let api: TestApi & { url: string };
-let axeSource: string;
 // What outlives a restart of the app: its settings file and the OS keychain.
 const settings = new MemorySettingsStore({ language: 'en', theme: 'light' });
 const secrets = new MemorySecretStore();
@@ -80,21 +70,11 @@ async function codeMailedTo(address: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  outDir = await mkdtemp(path.join(tmpdir(), 'renderer-'));
-  await build({
-    configFile: path.resolve('vite.renderer.config.ts'),
-    logLevel: 'silent',
-    build: { outDir, emptyOutDir: true },
-  });
+  outDir = await buildRenderer();
   api = await listeningApi();
   settings.update({ serverUrl: api.url });
   await launch();
-  axeSource = await readFile(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: chromiumFlags,
-    timeout: 15_000,
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -104,24 +84,6 @@ afterAll(async () => {
   await api?.close();
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  nodes: unknown[];
-}
-
-/** axe-core on the page as it stands: the violations that are serious or critical. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  // Evaluated over the DevTools protocol, so the page's CSP (no inline script) stays as it ships.
-  await page.evaluate(axeSource);
-  const violations: AxeViolation[] = await page.evaluate(
-    'axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target) })))',
-  );
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes)}`);
-}
 
 /** The step is showing (its heading has the focus), passes axe, and is photographed. */
 async function reached(page: Page, heading: string, screenshot: string): Promise<void> {

@@ -1,13 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import { rm } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageOf } from '../../common/contract/errors';
 import type { AppStatus } from '../../common/contract/ipc';
 import { DesktopError } from '../../electron/services/ipc-router';
 import { startWebHost, type WebHost } from '../../electron/web-host/web-host';
+import { buildRenderer, launchChromium } from '../helpers/browser';
 import { fakeRouter, type FakeRouter } from '../helpers/fake-router';
 
 /**
@@ -15,15 +13,6 @@ import { fakeRouter, type FakeRouter } from '../helpers/fake-router';
  * page finds its way to main with the token from the fragment, shows the status, signs in, and
  * keeps nothing in web storage.
  */
-
-const chromiumFlags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const email = 'jane@example.net';
 const password = 'violet harbour lantern';
@@ -36,12 +25,7 @@ let signedIn = false;
 const polling = { timeout: 5_000 };
 
 beforeAll(async () => {
-  outDir = await mkdtemp(path.join(tmpdir(), 'renderer-'));
-  await build({
-    configFile: path.resolve('vite.renderer.config.ts'),
-    logLevel: 'silent',
-    build: { outDir, emptyOutDir: true },
-  });
+  outDir = await buildRenderer();
   fake = fakeRouter({
     'app.status': async (): Promise<AppStatus> => ({
       version: '0.1.0',
@@ -58,11 +42,7 @@ beforeAll(async () => {
     },
   });
   host = await startWebHost({ router: fake.router, rendererDir: outDir });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: chromiumFlags,
-    timeout: 15_000,
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
