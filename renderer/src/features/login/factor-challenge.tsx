@@ -1,7 +1,10 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChallengeResponse, FactorType } from '../../../../common/contract/http';
 import type { IpcResult } from '../../../../common/contract/ipc';
+import { Alert } from '../../components/alert';
+import { Button } from '../../components/button';
+import { TextField } from '../../components/text-field';
 import { cooldownEnd, useCountdown } from '../../lib/countdown';
 import { useSubmit } from '../../lib/use-submit';
 import { factorLabel } from './factor-label';
@@ -85,7 +88,7 @@ export function FactorRadios({
 }
 
 /** What to do with the code entry, by factor: open the app, read the mail or SMS, or a recovery code. */
-export function useCodeExplanation() {
+function useCodeExplanation() {
   const { t } = useTranslation();
   return (factor: ChoosableFactor, challenge: ChallengeResponse) =>
     factor.type === 'totp'
@@ -95,4 +98,90 @@ export function useCodeExplanation() {
         : t('mfa.codeSent', {
             sentTo: challenge.sentTo ?? factorLabel(factor, (key, options) => t(key, options)),
           });
+}
+
+export type FactorChallenge = ReturnType<typeof useFactorChallenge>;
+
+/**
+ * Entering the code of the chosen factor: what to do, the code field, sending again for email and SMS
+ * (with the cooldown), another factor. `extra` goes under the field (sign-in's "Trust this computer"),
+ * `submit` replaces the confirm button (sign-in's "Start again"), `links` follow "Use another way".
+ */
+export function CodeEntry({
+  flow,
+  factor,
+  challenge,
+  online,
+  onSubmit,
+  extra,
+  submit,
+  links,
+}: {
+  flow: FactorChallenge;
+  factor: ChoosableFactor;
+  challenge: ChallengeResponse;
+  online: boolean;
+  onSubmit: () => void;
+  extra?: ReactNode;
+  submit?: ReactNode;
+  links?: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const explain = useCodeExplanation();
+  const { send, verify, wait } = flow;
+  const sendsCode = factor.type === 'email' || factor.type === 'sms';
+  return (
+    <form
+      className="stack"
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSubmit();
+      }}
+    >
+      <p>{explain(factor, challenge)}</p>
+      <TextField
+        label={t('mfa.code')}
+        autoComplete="one-time-code"
+        inputMode={factor.type === 'recovery_codes' ? 'text' : 'numeric'}
+        spellCheck={false}
+        required
+        value={flow.code}
+        onChange={flow.setCode}
+        error={verify.error.fields.code}
+      />
+      {extra}
+      {verify.error.message ? <Alert tone="error">{verify.error.message}</Alert> : null}
+      {send.error.message ? <Alert tone="error">{send.error.message}</Alert> : null}
+      <div className="actions">
+        {submit ?? (
+          <Button
+            type="submit"
+            busy={verify.busy}
+            busyLabel={t('mfa.verifying')}
+            disabled={!online || !flow.code.trim()}
+          >
+            {t('mfa.verify')}
+          </Button>
+        )}
+        {sendsCode ? (
+          <Button
+            variant="secondary"
+            busy={send.busy}
+            busyLabel={t('mfa.choosing')}
+            disabled={!online || wait > 0}
+            onClick={() => void flow.requestCode()}
+          >
+            {wait > 0 ? t('common.resendIn', { seconds: wait }) : t('mfa.resend')}
+          </Button>
+        ) : null}
+      </div>
+      <div className="actions">
+        <Button variant="link" onClick={flow.chooseAgain}>
+          {t('mfa.otherFactor')}
+        </Button>
+        {links}
+      </div>
+    </form>
+  );
 }
