@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDesktopServices, type DesktopServices } from '../../electron/services/desktop-services';
 import { MemorySettingsStore } from '../../electron/services/settings';
 import { startWebHost, type WebHost } from '../../electron/web-host/web-host';
+import { fixtureDir } from '../fixtures/authenticator-interop/expected';
 import { otplibCode } from '../helpers/authenticator';
 import { buildRenderer, launchChromium, seriousViolations } from '../helpers/browser';
 import { MemorySecretStore } from '../helpers/desktop';
@@ -195,9 +196,7 @@ describe('the authenticator screen in a browser', () => {
 
     // Import names what it cannot use.
     await page.getByRole('button', { name: 'Import', exact: true }).click();
-    await page
-      .getByLabel('File to import')
-      .setInputFiles(path.resolve('test/fixtures/authenticator-interop/aegis_plain.json'));
+    await page.getByLabel('File to import').setInputFiles(path.join(fixtureDir, 'aegis_plain.json'));
     await page.getByRole('button', { name: 'Import this file' }).click();
     await expect.poll(() => page.getByText('6 accounts added.').isVisible(), polling).toBe(true);
     expect(await page.getByText('Boeing (Sophia) (STEAM codes)').isVisible()).toBe(true);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import protobuf from 'protobufjs';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { readFixture } from '../fixtures/authenticator-interop/expected';
 import { toOtpAccount, type OtpProblem } from '../../electron/services/authenticator/account';
 import {
   backupAssociatedData,
@@ -45,7 +46,6 @@ const otpProblems: OtpProblem[] = [
   'invalid_counter',
 ];
 
-const fixtures = path.resolve(import.meta.dirname, '../fixtures/authenticator-interop');
 const newDataDir = tempDirs('wem-fuzz-auth-');
 
 /** Settles within `hangMs`, or fails the property naming the hang. */
@@ -582,7 +582,7 @@ describe('fuzzing the importers with a real vault', () => {
 
   it('refuses mutations of the real plain exports with a documented error, or imports valid entries', async () => {
     for (const name of ['plain.txt', 'aegis_plain.json', '2fas_authenticator_plain_v4.2fas']) {
-      const content = await readFile(path.join(fixtures, name), 'utf8');
+      const content = await readFixture(name);
       await fc.assert(
         fc.asyncProperty(mutationsOf(content), (mutated) => importIntoVault(mutated)),
         { numRuns: 100, seed },
@@ -594,7 +594,7 @@ describe('fuzzing the importers with a real vault', () => {
   }, 60_000);
 
   it('refuses mutations of the encrypted Aegis export, with and without its password', async () => {
-    const content = await readFile(path.join(fixtures, 'aegis_encrypted.json'), 'utf8');
+    const content = await readFixture('aegis_encrypted.json');
     // Without a password the reader stops before scrypt: many runs are cheap.
     await fc.assert(
       fc.asyncProperty(mutationsOf(content), (mutated) => importIntoVault(mutated)),
@@ -612,7 +612,7 @@ describe('fuzzing the importers with a real vault', () => {
 
 describe('key derivation parameters of a crafted file', () => {
   const aegisWithSlot = async (slot: Record<string, number>) => {
-    const file = JSON.parse(await readFile(path.join(fixtures, 'aegis_encrypted.json'), 'utf8'));
+    const file = JSON.parse(await readFixture('aegis_encrypted.json'));
     Object.assign(file.header.slots[0], slot);
     return JSON.stringify(file);
   };

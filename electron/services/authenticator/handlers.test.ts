@@ -14,6 +14,11 @@ import {
   secretSpellings,
   settle,
 } from '../../../test/helpers/authenticator';
+import {
+  everyEntry as fixtureEntries,
+  readFixture as fixture,
+  steam,
+} from '../../../test/fixtures/authenticator-interop/expected';
 import { MemorySecretStore } from '../../../test/helpers/desktop';
 import { tempDirs } from '../../../test/helpers/temp-dirs';
 import type { OtpAccount } from './account';
@@ -22,66 +27,6 @@ import { importAny } from './importers/detect';
 import { AuthenticatorVault } from './vault';
 
 const newDataDir = tempDirs('wem-auth-handlers-');
-const fixtures = path.resolve(import.meta.dirname, '../../../test/fixtures/authenticator-interop');
-
-/** The entries of test/fixtures/authenticator-interop/README.md. */
-const fixtureEntries: OtpAccount[] = [
-  {
-    type: 'totp',
-    issuer: 'Deno',
-    label: 'Mason',
-    secret: '4SJHB4GSD43FZBAI7C2HLRJGPQ',
-    algorithm: 'SHA1',
-    digits: 6,
-    period: 30,
-  },
-  {
-    type: 'totp',
-    issuer: 'SPDX',
-    label: 'James',
-    secret: '5OM4WOOGPLQEF6UGN3CPEOOLWU',
-    algorithm: 'SHA256',
-    digits: 7,
-    period: 20,
-  },
-  {
-    type: 'totp',
-    issuer: 'Airbnb',
-    label: 'Elijah',
-    secret: '7ELGJSGXNCCTV3O6LKJWYFV2RA',
-    algorithm: 'SHA512',
-    digits: 8,
-    period: 50,
-  },
-  {
-    type: 'hotp',
-    issuer: 'Issuu',
-    label: 'James',
-    secret: 'YOOMIXWS5GN6RTBPUFFWKTW5M4',
-    algorithm: 'SHA1',
-    digits: 6,
-    counter: 1,
-  },
-  {
-    type: 'hotp',
-    issuer: 'Air Canada',
-    label: 'Benjamin',
-    secret: 'KUVJJOM753IHTNDSZVCNKL7GII',
-    algorithm: 'SHA256',
-    digits: 7,
-    counter: 50,
-  },
-  {
-    type: 'hotp',
-    issuer: 'WWE',
-    label: 'Mason',
-    secret: '5VAML3X35THCEBVRLV24CGBKOY',
-    algorithm: 'SHA512',
-    digits: 8,
-    counter: 10300,
-  },
-];
-const steam = { issuer: 'Boeing', label: 'Sophia', type: 'steam' };
 
 const github = {
   secret: 'JBSWY3DPEHPK3PXP',
@@ -104,10 +49,6 @@ async function rig(
   options: { platform?: AuthenticatorPlatform; dataDir?: string; secrets?: MemorySecretStore } = {},
 ) {
   return authenticatorRig({ dataDir: options.dataDir ?? (await newDataDir()), spellings, ...options });
-}
-
-async function fixture(name: string): Promise<string> {
-  return readFile(path.join(fixtures, name), 'utf8');
 }
 
 function names(state: AuthenticatorState): string[] {

@@ -1,16 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readFixture } from '../../../../test/fixtures/authenticator-interop/expected';
 import { importAegis } from '../importers/aegis';
 import { importAny } from '../importers/detect';
 import { exportEncryptedBackup } from './encrypted-backup';
 import { exportOtpauthList } from './otpauth-list';
 import { codeOf } from '../../../../test/helpers/error-code';
 
-const fixtures = path.resolve(import.meta.dirname, '../../../../test/fixtures/authenticator-interop');
-
 async function accounts() {
-  const { entries } = await importAegis(await readFile(path.join(fixtures, 'aegis_plain.json'), 'utf8'));
+  const { entries } = await importAegis(await readFixture('aegis_plain.json'));
   return [...entries, { ...entries[0]!, issuer: '', label: 'üñí: cödé & more?', secret: 'JBSWY3DPEHPK3PXP' }];
 }
 

@@ -3,7 +3,6 @@ import path from 'node:path';
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../../../test/helpers/desktop';
-import type { OtpAccount } from '../account';
 import { AuthenticatorVault, vaultFileName } from '../vault';
 import { importAegis } from './aegis';
 import { importAny } from './detect';
@@ -12,69 +11,17 @@ import { importOtpauthList } from './otpauth-list';
 import { importTwoFas } from './two-fas';
 import { tempDirs } from '../../../../test/helpers/temp-dirs';
 import { codeOf } from '../../../../test/helpers/error-code';
+import {
+  airCanada,
+  deno,
+  everyEntry,
+  issuu,
+  readFixture as fixture,
+  steam,
+  wwe,
+} from '../../../../test/fixtures/authenticator-interop/expected';
 
 const newDataDir = tempDirs('wem-import-');
-
-const fixtures = path.resolve(import.meta.dirname, '../../../../test/fixtures/authenticator-interop');
-const fixture = (name: string) => readFile(path.join(fixtures, name), 'utf8');
-
-/** The fixtures README's table, row by row. */
-const deno: OtpAccount = {
-  type: 'totp',
-  issuer: 'Deno',
-  label: 'Mason',
-  secret: '4SJHB4GSD43FZBAI7C2HLRJGPQ',
-  algorithm: 'SHA1',
-  digits: 6,
-  period: 30,
-};
-const spdx: OtpAccount = {
-  type: 'totp',
-  issuer: 'SPDX',
-  label: 'James',
-  secret: '5OM4WOOGPLQEF6UGN3CPEOOLWU',
-  algorithm: 'SHA256',
-  digits: 7,
-  period: 20,
-};
-const airbnb: OtpAccount = {
-  type: 'totp',
-  issuer: 'Airbnb',
-  label: 'Elijah',
-  secret: '7ELGJSGXNCCTV3O6LKJWYFV2RA',
-  algorithm: 'SHA512',
-  digits: 8,
-  period: 50,
-};
-const issuu: OtpAccount = {
-  type: 'hotp',
-  issuer: 'Issuu',
-  label: 'James',
-  secret: 'YOOMIXWS5GN6RTBPUFFWKTW5M4',
-  algorithm: 'SHA1',
-  digits: 6,
-  counter: 1,
-};
-const airCanada: OtpAccount = {
-  type: 'hotp',
-  issuer: 'Air Canada',
-  label: 'Benjamin',
-  secret: 'KUVJJOM753IHTNDSZVCNKL7GII',
-  algorithm: 'SHA256',
-  digits: 7,
-  counter: 50,
-};
-const wwe: OtpAccount = {
-  type: 'hotp',
-  issuer: 'WWE',
-  label: 'Mason',
-  secret: '5VAML3X35THCEBVRLV24CGBKOY',
-  algorithm: 'SHA512',
-  digits: 8,
-  counter: 10300,
-};
-const steam = { issuer: 'Boeing', label: 'Sophia', type: 'steam' };
-const everyEntry = [deno, spdx, airbnb, issuu, airCanada, wwe];
 
 describe('importing other apps’ exports', () => {
   it('reads every entry of a list of otpauth URIs and names the Steam one', async () => {
