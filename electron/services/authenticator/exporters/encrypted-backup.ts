@@ -63,15 +63,26 @@ export async function exportEncryptedBackup(
   password: string,
   randomBytes: (count: number) => Buffer = nodeRandomBytes,
 ): Promise<string> {
+  const plaintext = JSON.stringify({ entries: accounts.map(accountOf) });
+  const envelope = await sealBackup(plaintext, password, backupScrypt, randomBytes);
+  return `${JSON.stringify(envelope, null, 2)}\n`;
+}
+
+/** Any plaintext in the backup envelope, under a key from `password` with the given scrypt cost. */
+export async function sealBackup(
+  plaintext: string,
+  password: string,
+  params: ScryptParams,
+  randomBytes: (count: number) => Buffer = nodeRandomBytes,
+): Promise<BackupEnvelope> {
   const salt = randomBytes(16);
   const nonce = randomBytes(12);
-  const kdf = { name: 'scrypt' as const, ...backupScrypt, salt: salt.toString('base64') };
-  const key = await deriveBackupKey(password, salt, backupScrypt);
+  const kdf = { name: 'scrypt' as const, ...params, salt: salt.toString('base64') };
+  const key = await deriveBackupKey(password, salt, params);
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(backupAssociatedData({ kdf }));
-  const plain = Buffer.from(JSON.stringify({ entries: accounts.map(accountOf) }));
-  const ciphertext = Buffer.concat([cipher.update(plain), cipher.final()]);
-  const envelope: BackupEnvelope = {
+  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return {
     format: backupFormat,
     version: backupVersion,
     kdf,
@@ -82,5 +93,4 @@ export async function exportEncryptedBackup(
     },
     ciphertext: ciphertext.toString('base64'),
   };
-  return `${JSON.stringify(envelope, null, 2)}\n`;
 }
