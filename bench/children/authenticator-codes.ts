@@ -7,7 +7,7 @@ import type { OtpAccount } from '../../electron/services/authenticator/account';
 import { AuthenticatorCodes } from '../../electron/services/authenticator/codes';
 import { base32 } from '../../electron/services/authenticator/importers/google-migration';
 import { AuthenticatorVault } from '../../electron/services/authenticator/vault';
-import type { SecretStore } from '../../electron/services/secret-store';
+import { MemorySecretStore } from '../../test/helpers/memory-secret-store';
 import { serveJobs } from '../lib/processes';
 
 /**
@@ -19,19 +19,6 @@ import { serveJobs } from '../lib/processes';
 
 /** `views`: the whole pass; `list`: only reading and decrypting the vault, to split the time. */
 const job = z.object({ passes: z.number().int().positive(), part: z.enum(['views', 'list']) });
-
-class MemorySecrets implements SecretStore {
-  private readonly entries = new Map<string, string>();
-  async get(service: string, account: string) {
-    return this.entries.get(`${service}\n${account}`);
-  }
-  async set(service: string, account: string, secret: string) {
-    this.entries.set(`${service}\n${account}`, secret);
-  }
-  async delete(service: string, account: string) {
-    return this.entries.delete(`${service}\n${account}`);
-  }
-}
 
 function entry(index: number): OtpAccount {
   const names = { issuer: `Service ${index}`, label: `user${index}@example.com` };
@@ -76,7 +63,7 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'wem-bench-vault-'));
 process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 // The parent stops children with SIGTERM; exiting through process.exit runs the clean-up above.
 process.on('SIGTERM', () => process.exit(0));
-const vault = new AuthenticatorVault({ dataDir, secrets: new MemorySecrets() });
+const vault = new AuthenticatorVault({ dataDir, secrets: new MemorySecretStore() });
 await vault.addMany(Array.from({ length: 100 }, (_, index) => entry(index)));
 const codes = new AuthenticatorCodes(vault, () => Date.now());
 

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { createDesktopServices } from '../../electron/services/desktop-services';
-import type { SecretStore } from '../../electron/services/secret-store';
 import { MemorySettingsStore } from '../../electron/services/settings';
 import { startWebHost, type WebHost } from '../../electron/web-host/web-host';
 import { buildRenderer, chromiumFlags, launchChromium } from '../../test/helpers/browser';
+import { MemorySecretStore } from '../../test/helpers/memory-secret-store';
 import { BenchChild, type Pinning } from '../lib/processes';
 import { measure, type Figure } from '../lib/report';
 import { round } from '../lib/stats';
@@ -38,19 +38,6 @@ const readinessProbe = `(() => {
   observer.observe(document, { subtree: true, childList: true, attributes: true });
 })();`;
 
-class MemorySecrets implements SecretStore {
-  private readonly entries = new Map<string, string>();
-  async get(service: string, account: string) {
-    return this.entries.get(`${service}\n${account}`);
-  }
-  async set(service: string, account: string, secret: string) {
-    this.entries.set(`${service}\n${account}`, secret);
-  }
-  async delete(service: string, account: string) {
-    return this.entries.delete(`${service}\n${account}`);
-  }
-}
-
 const timing = z.object({
   readyMs: z.number(),
   responseEndMs: z.number(),
@@ -79,7 +66,7 @@ export async function navigationFigure(settings: Settings, pinning: Pinning): Pr
     let emit: WebHost['emit'] = () => undefined;
     const services = createDesktopServices({
       settings: new MemorySettingsStore({ serverUrl: url, language: 'en', theme: 'light' }),
-      secrets: new MemorySecrets(),
+      secrets: new MemorySecretStore(),
       version: '0.1.0',
       deviceName: 'Benchmark computer',
       onEvent: (event, payload) => emit(event, payload),
