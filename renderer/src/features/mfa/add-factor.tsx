@@ -4,6 +4,7 @@ import type { AddFactorResponse } from '../../../../common/contract/http';
 import type { IpcResponse } from '../../../../common/contract/ipc';
 import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
+import { Card } from '../../components/card';
 import { QrCode } from '../../components/qr-code';
 import { TextField } from '../../components/text-field';
 import { invoke } from '../../lib/bridge';
@@ -23,15 +24,14 @@ interface AddFactorProps {
   onCancel: () => void;
 }
 
-/** Adding one factor: the authenticator app (QR + key), an email address or a mobile number, then its code. */
+/** Adding one factor, as a step of its own: the authenticator app (QR + key), an email address or a mobile number, then its code. */
 export function AddFactor(props: AddFactorProps) {
-  switch (props.type) {
-    case 'totp':
-      return <TotpSetup {...props} />;
-    case 'email':
-    case 'sms':
-      return <CodeFactorSetup {...props} type={props.type} />;
-  }
+  const { t } = useTranslation();
+  return (
+    <Card title={t(`setup.title.${props.type}`)}>
+      {props.type === 'totp' ? <TotpSetup {...props} /> : <CodeFactorSetup {...props} type={props.type} />}
+    </Card>
+  );
 }
 
 function TotpSetup({ online, onAdded, onCancel }: AddFactorProps) {

@@ -13,7 +13,7 @@ import { FactorTypeChoice } from './factor-type-choice';
 import { RecoveryCodes } from './recovery-codes';
 import { privilegedUntil } from './privilege';
 import { StepUp } from './step-up';
-import { activeFactors, useMe } from './use-me';
+import { activeFactors, hasRecoveryCodes, useMe } from './use-me';
 
 type Phase =
   | { name: 'list' }
@@ -95,40 +95,34 @@ export function ManageMfaScreen({
 
   if (phase.name === 'adding') {
     return (
-      <Card title={t(`setup.title.${phase.type}`)}>
-        <AddFactor
-          type={phase.type}
-          accountEmail={me.email}
-          online={online}
-          onAdded={(result) => {
-            setNotice(t('setup.added', { factor: label(result.factor) }));
-            setPhase({ name: 'list' });
-            void reload();
-          }}
-          onCancel={() => setPhase({ name: 'list' })}
-        />
-      </Card>
+      <AddFactor
+        type={phase.type}
+        accountEmail={me.email}
+        online={online}
+        onAdded={(result) => {
+          setNotice(t('setup.added', { factor: label(result.factor) }));
+          setPhase({ name: 'list' });
+          void reload();
+        }}
+        onCancel={() => setPhase({ name: 'list' })}
+      />
     );
   }
 
   if (phase.name === 'recovery') {
     return (
-      <Card title={t('recovery.title')}>
-        <RecoveryCodes
-          codes={phase.codes}
-          email={me.email || email}
-          onDone={() => {
-            setPhase({ name: 'list' });
-            void reload();
-          }}
-        />
-      </Card>
+      <RecoveryCodes
+        codes={phase.codes}
+        email={me.email || email}
+        onDone={() => {
+          setPhase({ name: 'list' });
+          void reload();
+        }}
+      />
     );
   }
 
-  const hasRecovery = me.factors.some(
-    (factor) => factor.type === 'recovery_codes' && factor.status === 'active',
-  );
+  const hasRecovery = hasRecoveryCodes(me);
   const active = activeFactors(me);
   return (
     <Card title={t('manage.title')}>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
+import { Card } from '../../components/card';
 import { Checkbox } from '../../components/checkbox';
 import { recoveryCodesFile } from './setup-texts';
 
@@ -42,31 +43,33 @@ export function RecoveryCodes({
   }
 
   return (
-    <div className="stack">
-      <Alert tone="warning">{t('recovery.showOnce')}</Alert>
-      <ol className="recovery-codes" aria-label={t('recovery.listLabel')}>
-        {codes.map((code) => (
-          <li key={code}>
-            <code>{code}</code>
-          </li>
-        ))}
-      </ol>
-      <div className="actions">
-        <Button variant="secondary" onClick={() => void copy()}>
-          {t('recovery.copy')}
-        </Button>
-        <Button variant="secondary" onClick={save}>
-          {t('recovery.save')}
-        </Button>
+    <Card title={t('recovery.title')}>
+      <div className="stack">
+        <Alert tone="warning">{t('recovery.showOnce')}</Alert>
+        <ol className="recovery-codes" aria-label={t('recovery.listLabel')}>
+          {codes.map((code) => (
+            <li key={code}>
+              <code>{code}</code>
+            </li>
+          ))}
+        </ol>
+        <div className="actions">
+          <Button variant="secondary" onClick={() => void copy()}>
+            {t('recovery.copy')}
+          </Button>
+          <Button variant="secondary" onClick={save}>
+            {t('recovery.save')}
+          </Button>
+        </div>
+        {copied === 'yes' ? <Alert tone="success">{t('recovery.copied')}</Alert> : null}
+        {copied === 'failed' ? <Alert tone="error">{t('recovery.copyFailed')}</Alert> : null}
+        <Checkbox label={t('recovery.confirm')} checked={saved} onChange={setSaved} />
+        <div className="actions">
+          <Button disabled={!saved} onClick={onDone}>
+            {t('recovery.done')}
+          </Button>
+        </div>
       </div>
-      {copied === 'yes' ? <Alert tone="success">{t('recovery.copied')}</Alert> : null}
-      {copied === 'failed' ? <Alert tone="error">{t('recovery.copyFailed')}</Alert> : null}
-      <Checkbox label={t('recovery.confirm')} checked={saved} onChange={setSaved} />
-      <div className="actions">
-        <Button disabled={!saved} onClick={onDone}>
-          {t('recovery.done')}
-        </Button>
-      </div>
-    </div>
+    </Card>
   );
 }

@@ -10,7 +10,7 @@ import { factorLabel } from '../login/factor-label';
 import { AddFactor, type NewFactorType } from './add-factor';
 import { FactorTypeChoice } from './factor-type-choice';
 import { RecoveryCodes } from './recovery-codes';
-import { activeFactors, useMe } from './use-me';
+import { activeFactors, hasRecoveryCodes, useMe } from './use-me';
 
 type Phase =
   { name: 'choose' } | { name: 'adding'; type: NewFactorType } | { name: 'recovery'; codes: string[] };
@@ -36,7 +36,7 @@ export function SetupMfaScreen({
   const [added, setAdded] = useState<string | undefined>();
   const recovery = useSubmit([]);
   const active = activeFactors(me);
-  const hasRecovery = (me?.factors ?? []).some((f) => f.type === 'recovery_codes' && f.status === 'active');
+  const hasRecovery = hasRecoveryCodes(me);
   const label = (factor: { type: Parameters<typeof factorLabel>[0]['type']; label: string }) =>
     factorLabel(factor, (key, options) => t(key, options));
 
@@ -47,34 +47,30 @@ export function SetupMfaScreen({
 
   if (phase.name === 'adding') {
     return (
-      <Card title={t(`setup.title.${phase.type}`)}>
-        <AddFactor
-          type={phase.type}
-          accountEmail={me?.email ?? email}
-          online={online}
-          onAdded={(result) => {
-            setAdded(label(result.factor));
-            setPhase({ name: 'choose' });
-            void reload();
-          }}
-          onCancel={() => setPhase({ name: 'choose' })}
-        />
-      </Card>
+      <AddFactor
+        type={phase.type}
+        accountEmail={me?.email ?? email}
+        online={online}
+        onAdded={(result) => {
+          setAdded(label(result.factor));
+          setPhase({ name: 'choose' });
+          void reload();
+        }}
+        onCancel={() => setPhase({ name: 'choose' })}
+      />
     );
   }
 
   if (phase.name === 'recovery') {
     return (
-      <Card title={t('recovery.title')}>
-        <RecoveryCodes
-          codes={phase.codes}
-          email={me?.email ?? email}
-          onDone={() => {
-            setPhase({ name: 'choose' });
-            void reload();
-          }}
-        />
-      </Card>
+      <RecoveryCodes
+        codes={phase.codes}
+        email={me?.email ?? email}
+        onDone={() => {
+          setPhase({ name: 'choose' });
+          void reload();
+        }}
+      />
     );
   }
 

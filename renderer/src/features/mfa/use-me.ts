@@ -27,3 +27,8 @@ export function activeFactors(me: MeResponse | undefined): MeResponse['factors']
     (factor) => factor.status === 'active' && factor.type !== 'recovery_codes',
   );
 }
+
+/** Whether the account has a set of recovery codes (replacing them makes the old ones worthless). */
+export function hasRecoveryCodes(me: MeResponse | undefined): boolean {
+  return (me?.factors ?? []).some((factor) => factor.type === 'recovery_codes' && factor.status === 'active');
+}
