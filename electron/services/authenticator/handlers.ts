@@ -205,7 +205,7 @@ export function createLocalAuthenticator(options: LocalAuthenticatorOptions): Lo
     'authenticator.copy': async ({ id }) => {
       const { vault } = await unlocked();
       const clipboard = available(platform.clipboard);
-      const { code } = await codeView(await vault.get(id), now());
+      const { code } = codeView(await vault.get(id), now());
       await clipboard.writeText(code);
       // Cleared only if it still holds this code: whatever the user copied since stays.
       const clear = () => {
@@ -272,7 +272,7 @@ export function createLocalAuthenticator(options: LocalAuthenticatorOptions): Lo
     const account = enrollments.get(factorId);
     const existing = (await vault.list()).find((entry) => codesKey(entry) === codesKey(account));
     const entry = existing ?? (await vault.add(account));
-    const { code } = await codeView(entry, now());
+    const { code } = codeView(entry, now());
     try {
       const answer = await verify(code);
       enrollments.forget(factorId);
