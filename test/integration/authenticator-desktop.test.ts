@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IpcChannel, IpcResponse, IpcResult } from '../../common/contract/ipc';
 import { createDesktopServices, type DesktopServices } from '../../electron/services/desktop-services';
@@ -9,6 +8,7 @@ import { uniqueEmail, type TestApi } from '../helpers/harness';
 import { totpCode } from '../helpers/mfa';
 import { linkIn } from '../helpers/smtp-peer';
 import { tempDirs } from '../helpers/temp-dirs';
+import { freePort } from '../../scripts/free-port';
 
 /**
  * The local authenticator inside the real desktop services: "Use this computer as the authenticator"
@@ -27,11 +27,7 @@ afterEach(async () => {
 
 /** A loopback port nothing listens on: the API is not even started. */
 async function deadServerUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 9}`;
+  return `http://127.0.0.1:${await freePort()}`;
 }
 
 async function launch(serverUrl: string, options: { now?: () => number; api?: TestApi } = {}) {

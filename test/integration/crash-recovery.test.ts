@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -8,6 +7,7 @@ import { openDatabase, type DatabaseHandle, type Dialect } from '../../server/db
 import { dialects, uniqueEmail } from '../helpers/harness';
 import { createTestDatabase } from '../helpers/postgres';
 import { SmtpPeer, activationTokenIn } from '../helpers/smtp-peer';
+import { freePort } from '../../scripts/free-port';
 
 // SECURITY.md 28: the server killed (SIGKILL, no shutdown) in the middle of signups. After a restart,
 // every signup that was answered 202 has its account and its activation mail, and every account that
@@ -34,15 +34,6 @@ afterEach(async () => {
   for (const server of running) await kill(server);
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** `npm run server` as operators run it: its own process, configured by the environment only. */
 function startServer(env: Record<string, string>): ServerProcess {

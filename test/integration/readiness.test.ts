@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,19 +8,10 @@ import { buildApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { openDatabase } from '../../server/db/connect';
 import { forEachDialect, startTestApi } from '../helpers/harness';
+import { freePort as closedPort } from '../../scripts/free-port';
 
 // GET /readyz (docs/operations.md): ready only while the database answers and its schema is current;
 // GET /healthz keeps answering, so an orchestrator does not restart an instance whose database is away.
-
-/** A TCP port on 127.0.0.1 that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 forEachDialect('readiness', (t) => {
   it('is ready when the database answers and every migration is applied', async () => {

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generate } from 'otplib';
@@ -22,6 +21,7 @@ import { dialects, uniqueEmail } from '../helpers/harness';
 import { createTestDatabase } from '../helpers/postgres';
 import { SmtpPeer, activationTokenIn } from '../helpers/smtp-peer';
 import { call, contractProblem, tally, type Answer, type Call } from '../helpers/traffic';
+import { freePort } from '../../scripts/free-port';
 
 // Issue 8: a soak of mixed traffic against `npm run server` in its own process, from 127.0.0.1 only.
 // Virtual users sign up, activate, enrol an authenticator app and a mail factor, then sign in with a
@@ -88,15 +88,6 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** `npm run server` with --expose-gc and the memory probe, configured by its environment only. */
 function startServer(env: Record<string, string>): ServerProcess {
