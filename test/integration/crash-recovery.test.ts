@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,24 +7,18 @@ import { dialects, uniqueEmail } from '../helpers/harness';
 import { createTestDatabase } from '../helpers/postgres';
 import { SmtpPeer, activationTokenIn } from '../helpers/smtp-peer';
 import { freePort } from '../../scripts/free-port';
+import { startServerProcess, waitUntilAnswering, type ServerProcess } from '../helpers/server-process';
 
 // SECURITY.md 28: the server killed (SIGKILL, no shutdown) in the middle of signups. After a restart,
 // every signup that was answered 202 has its account and its activation mail, and every account that
 // was committed at all has its mail (the mail is written in the signup's own transaction).
 
-const root = path.resolve(import.meta.dirname, '../..');
 const signupCount = 30;
 /** How long mail may take to go out after the restart: a mail the killed process had claimed waits for
  * its lease (15 s) to run out, plus one poll of the worker. */
 const deliveryDeadlineMs = 25_000;
 /** Starting means transpiling the server with tsx, which takes seconds on a busy two-core machine. */
 const startupDeadlineMs = 40_000;
-
-interface ServerProcess {
-  child: ChildProcess;
-  exited: Promise<void>;
-  output: string[];
-}
 
 const running = new Set<ServerProcess>();
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -35,41 +28,16 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** `npm run server` as operators run it: its own process, configured by the environment only. */
 function startServer(env: Record<string, string>): ServerProcess {
-  const inherited = { ...process.env };
-  for (const name of ['DATABASE_URL', 'MAIL_URL', 'SECRET_KEY', 'PUBLIC_URL', 'HOST']) delete inherited[name];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: root,
-    env: { ...inherited, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const server = { child, exited, output };
+  const server = startServerProcess(env);
   running.add(server);
-  void exited.then(() => running.delete(server));
+  void server.exited.then(() => running.delete(server));
   return server;
 }
 
 async function kill(server: ServerProcess): Promise<void> {
   if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
   await server.exited;
-}
-
-async function waitUntilReady(server: ServerProcess, baseUrl: string): Promise<void> {
-  await vi.waitFor(
-    async () => {
-      if (server.child.exitCode !== null) {
-        throw new Error(`server exited with ${server.child.exitCode}:\n${server.output.join('')}`);
-      }
-      const response = await fetch(`${baseUrl}/healthz`);
-      expect(response.status).toBe(200);
-    },
-    { timeout: startupDeadlineMs, interval: 50 },
-  );
 }
 
 type SignupOutcome = { email: string; status: number | 'no answer' };
@@ -123,7 +91,7 @@ describe.each(dialects)('a server killed during signups [%s]', (dialect) => {
       const env = { ...database.env, DATA_DIR: dataDir, PORT: String(port), MAIL_URL: smtp.url };
 
       const first = startServer(env);
-      await waitUntilReady(first, baseUrl);
+      await waitUntilAnswering(first, `${baseUrl}/healthz`, { timeout: startupDeadlineMs, interval: 50 });
 
       const emails = Array.from({ length: signupCount }, () => uniqueEmail('crash'));
       let answered = 0;
@@ -150,7 +118,7 @@ describe.each(dialects)('a server killed during signups [%s]', (dialect) => {
       expect(accepted.length, 'the kill came after every signup had been answered').toBeLessThan(signupCount);
 
       const second = startServer(env);
-      await waitUntilReady(second, baseUrl);
+      await waitUntilAnswering(second, `${baseUrl}/healthz`, { timeout: startupDeadlineMs, interval: 50 });
       await vi.waitFor(
         () => {
           for (const email of accepted) expect(smtp.to(email), email).not.toHaveLength(0);

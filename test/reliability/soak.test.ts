@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,6 +21,7 @@ import { createTestDatabase } from '../helpers/postgres';
 import { SmtpPeer, activationTokenIn } from '../helpers/smtp-peer';
 import { call, contractProblem, tally, type Answer, type Call } from '../helpers/traffic';
 import { freePort } from '../../scripts/free-port';
+import { startServerProcess, waitUntilAnswering, type ServerProcess } from '../helpers/server-process';
 
 // Issue 8: a soak of mixed traffic against `npm run server` in its own process, from 127.0.0.1 only.
 // Virtual users sign up, activate, enrol an authenticator app and a mail factor, then sign in with a
@@ -77,62 +77,26 @@ interface Memory {
   external: number;
 }
 
-interface ServerProcess {
-  child: ChildProcess;
-  output: string[];
-  exited: Promise<void>;
-  memory(): Promise<Memory>;
-}
-
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
 /** `npm run server` with --expose-gc and the memory probe, configured by its environment only. */
-function startServer(env: Record<string, string>): ServerProcess {
-  const inherited = { ...process.env };
-  for (const name of ['DATABASE_URL', 'MAIL_URL', 'SECRET_KEY', 'PUBLIC_URL', 'HOST', 'PORT'])
-    delete inherited[name];
-  const child = spawn(
-    process.execPath,
-    ['--expose-gc', '--import', 'tsx', '--import', probe, 'server/main.ts'],
-    {
-      cwd: root,
-      env: { ...inherited, LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    },
-  );
-  const output: string[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+function startServer(env: Record<string, string>): ServerProcess & { memory(): Promise<Memory> } {
+  const server = startServerProcess(env, { nodeArgs: ['--expose-gc', '--import', probe], ipc: true });
   return {
-    child,
-    output,
-    exited,
+    ...server,
     memory: () =>
       new Promise<Memory>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('the server did not report its memory')), 10_000);
-        child.once('message', (message) => {
+        server.child.once('message', (message) => {
           clearTimeout(timer);
           resolve(message as Memory);
         });
-        child.send('memory');
+        server.child.send('memory');
       }),
   };
-}
-
-async function waitUntilReady(server: ServerProcess, baseUrl: string): Promise<void> {
-  await vi.waitFor(
-    async () => {
-      if (server.child.exitCode !== null)
-        throw new Error(`server exited with ${server.child.exitCode}:\n${server.output.join('')}`);
-      const response = await fetch(`${baseUrl}/readyz`);
-      expect(response.status).toBe(200);
-    },
-    { timeout: startupDeadlineMs, interval: 100 },
-  );
 }
 
 /** What the soak saw: every answer per route, and everything that broke the contract. */
@@ -351,7 +315,7 @@ describe.each(soakDialects)('a soak of mixed traffic [%s]', (dialect) => {
         if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGTERM');
         await server.exited;
       });
-      await waitUntilReady(server, baseUrl);
+      await waitUntilAnswering(server, `${baseUrl}/readyz`, { timeout: startupDeadlineMs, interval: 100 });
 
       const ledger = new Ledger();
       const failures: string[] = [];
