@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminCliTimeoutMs, runAdminCli, type CliResult } from '../helpers/admin-cli';
 import { startTestApi, type TestApi } from '../helpers/harness';
 import { accountWithTotp, bearer } from '../helpers/mfa';
 import { accountIdOf, requestReset } from '../helpers/trust';
@@ -10,41 +10,13 @@ import { accountIdOf, requestReset } from '../helpers/trust';
 // `npm run admin -- …` (API.md "Commands"): the real CLI process against the SQLite database of an API,
 // with no MAIL_URL, so its mail goes to DATA_DIR/outbox/mail.
 
-const repoRoot = path.resolve(import.meta.dirname, '../..');
-const cliTimeoutMs = 60_000;
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+const cliTimeoutMs = adminCliTimeoutMs;
 
 let api: TestApi;
 
-/** Runs server/admin/cli.ts as a separate process on the test API's data directory and database. */
+/** The CLI on the test API's data directory, run by a named operator. */
 function admin(...args: string[]): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'server/admin/cli.ts', ...args],
-      {
-        cwd: repoRoot,
-        timeout: cliTimeoutMs,
-        // Only what an operator's shell would set: no MAIL_URL, so mail goes to the outbox folder.
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? '',
-          DATA_DIR: api.dataDir,
-          DATABASE_URL: `sqlite:${path.join(api.dataDir, 'test.sqlite')}`,
-          SUDO_USER: 'jane.operator',
-        },
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runAdminCli(api, args, { SUDO_USER: 'jane.operator' });
 }
 
 /** The mails the CLI wrote to DATA_DIR/outbox/mail, parsed. */

@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rotateSecretKey } from '../../server/admin/rotate-secret-key';
 import { cryptoRandom } from '../../server/support/random';
+import { runAdminCli, type CliResult } from '../helpers/admin-cli';
 import { forEachDialect, startTestApi, type TestApi } from '../helpers/harness';
 import { snapshotTables } from '../helpers/http-robustness';
 import { secondInstance } from '../helpers/login';
@@ -100,7 +100,6 @@ forEachDialect(
 );
 
 describe('npm run admin -- rotate-secret-key', () => {
-  const repoRoot = path.resolve(import.meta.dirname, '../..');
   let t: TestApi;
   beforeAll(async () => {
     t = await startTestApi('sqlite', { env: { SECRET_KEY: keyA.toString('base64') } });
@@ -109,31 +108,8 @@ describe('npm run admin -- rotate-secret-key', () => {
     await t.close();
   });
 
-  function admin(
-    args: string[],
-    env: Record<string, string>,
-  ): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        ['--import', 'tsx', 'server/admin/cli.ts', ...args],
-        {
-          cwd: repoRoot,
-          timeout: 60_000,
-          env: {
-            PATH: process.env.PATH ?? '',
-            HOME: process.env.HOME ?? '',
-            DATA_DIR: t.dataDir,
-            DATABASE_URL: `sqlite:${path.join(t.dataDir, 'test.sqlite')}`,
-            SECRET_KEY: keyB.toString('base64'),
-            ...env,
-          },
-        },
-        (error, stdout, stderr) => {
-          resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-        },
-      );
-    });
+  function admin(args: string[], env: Record<string, string>): Promise<CliResult> {
+    return runAdminCli(t, args, { SECRET_KEY: keyB.toString('base64'), ...env });
   }
 
   it('reads the old key from a file, reports what it re-encrypted, and finds nothing left the second time', async () => {

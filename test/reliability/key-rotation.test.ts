@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rotateSecretKey } from '../../server/admin/rotate-secret-key';
 import { cryptoRandom } from '../../server/support/random';
@@ -9,6 +7,7 @@ import { secondInstance, type SecondInstance } from '../helpers/login';
 import { accountWithTotp, lastCodeMailedTo, type EnrolledAccount } from '../helpers/mfa';
 import { addEmailFactor, addRecoveryCodes, passwordStep } from '../helpers/mfa-factors';
 import { nextTotpCode } from '../helpers/trust';
+import { runAdminCli } from '../helpers/admin-cli';
 
 // Rotating SECRET_KEY with PREVIOUS_SECRET_KEY (docs/operations.md): instances restarted with the new
 // key and the old one as PREVIOUS_SECRET_KEY keep every recovery code, every code already sent, every
@@ -160,24 +159,9 @@ describe('npm run admin -- rotate-secret-key with PREVIOUS_SECRET_KEY', () => {
     const t = await startTestApi('sqlite', { env: { SECRET_KEY: keyA.toString('base64') } });
     try {
       await accountWithTotp(t);
-      const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
-        execFile(
-          process.execPath,
-          ['--import', 'tsx', 'server/admin/cli.ts', 'rotate-secret-key'],
-          {
-            cwd: path.resolve(import.meta.dirname, '../..'),
-            timeout: 60_000,
-            env: {
-              PATH: process.env.PATH ?? '',
-              HOME: process.env.HOME ?? '',
-              DATA_DIR: t.dataDir,
-              DATABASE_URL: `sqlite:${path.join(t.dataDir, 'test.sqlite')}`,
-              SECRET_KEY: keyB.toString('base64'),
-              PREVIOUS_SECRET_KEY: keyA.toString('base64'),
-            },
-          },
-          (error, out) => resolve({ code: error ? Number(error.code ?? -1) : 0, stdout: out }),
-        );
+      const { code, stdout } = await runAdminCli(t, ['rotate-secret-key'], {
+        SECRET_KEY: keyB.toString('base64'),
+        PREVIOUS_SECRET_KEY: keyA.toString('base64'),
       });
       expect(code, stdout).toBe(0);
       expect(stdout).toContain('mfa_factors.secret: 1 re-encrypted');
