@@ -3,11 +3,11 @@
 // Vitest runs inside a D-Bus session of its own with an unlocked gnome-keyring and a temporary HOME,
 // so the keychain tests use a real Secret Service and never the keyring of the person running them.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startTemporaryPostgres, type TemporaryPostgres } from './pg-temp';
+import { onPath } from './on-path';
 
 let child: { proc: ChildProcess; exited: Promise<number> } | undefined;
 let postgres: Promise<TemporaryPostgres> | undefined;
@@ -97,17 +97,6 @@ const localVitest = resolve('node_modules/.bin/vitest');
 const unlockThenRun =
   'echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null ' +
   '|| { echo "test: gnome-keyring-daemon did not start" >&2; exit 1; }; exec "$@"';
-
-function onPath(command: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, command), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
 
 /**
  * The test environment with a fresh HOME and runtime directory, and nothing that points at the

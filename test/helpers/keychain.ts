@@ -3,11 +3,11 @@
 // D-Bus world (none, a dead bus, a bus without a Secret Service, a locked keyring) run the keychain
 // in a child process (./keychain-child.ts), optionally inside a private `dbus-run-session`.
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onPath } from '../../scripts/on-path';
 
 export type KeychainStep =
   | { op: 'get'; service: string; account: string }
@@ -21,17 +21,6 @@ export type KeychainOutcome =
 
 export const secretServicePackages = 'gnome-keyring dbus';
 const tools = ['dbus-run-session', 'dbus-send', 'gnome-keyring-daemon'];
-
-function onPath(command: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, command), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
 
 /**
  * Throws, with what to install or how to run, unless this process can reach a real Secret Service:
