@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
 import { buildApp, type AccountApi } from '../../server/app';
 import { loadConfig, type Config } from '../../server/config';
@@ -84,6 +84,8 @@ export interface TestApiOptions {
   mailTransport?: MailTransport;
   /** Defaults to the outbox folder in the test's DATA_DIR; tests that read texted codes pass their own. */
   smsProvider?: SmsProvider;
+  /** Defaults to a silent logger; the secrets-in-logs test passes one that keeps every line. */
+  logger?: Logger;
 }
 
 /** One account API on a fresh database with a fixed clock, a real SMTP peer and real argon2id. */
@@ -104,7 +106,7 @@ export async function startTestApi(dialect: Dialect, options: TestApiOptions = {
     config,
     database: database.handle,
     clock,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     mailTransport: options.mailTransport ?? smtpTransport(smtp.url),
     ...(options.smsProvider ? { smsProvider: options.smsProvider } : {}),
   });
