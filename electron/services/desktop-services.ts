@@ -1,5 +1,4 @@
 import { tidyEmail } from '../../common/domain/email';
-import type { MeResponse } from '../../common/contract/http';
 import type { IpcEvent, IpcEventPayload, IpcResponse, SettingsView } from '../../common/contract/ipc';
 import type { AuthenticatorPlatform } from './authenticator/capabilities';
 import { createLocalAuthenticator, type AccountHandlers } from './authenticator/handlers';
@@ -90,12 +89,8 @@ export function createDesktopServices(options: DesktopServicesOptions): DesktopS
   let online = true;
   let pending: PendingLogin | undefined;
   let disposed = false;
-  const now = options.now ?? Date.now;
-  // The last account view this session read, for offline reading (memory only, this session only).
-  let cached: { token: string; me?: MeResponse; devices?: IpcResponse<'devices.list'>; savedAt: string } | undefined;
 
   const stopSessionEvents = session.onSessionEnded((reason) => {
-    cached = undefined;
     if (!disposed) onEvent('sessionEnded', { reason });
   });
 
@@ -184,7 +179,8 @@ export function createDesktopServices(options: DesktopServicesOptions): DesktopS
     },
 
     'signup.create': async ({ acceptTerms, ...request }) => {
-      if (!acceptTerms) throw new DesktopError('validation_failed', { fields: { acceptTerms: 'must_accept' } });
+      if (!acceptTerms)
+        throw new DesktopError('validation_failed', { fields: { acceptTerms: 'must_accept' } });
       return client.signup({ ...request, acceptTerms });
     },
     'signup.resendActivation': (request) => client.resendActivation(request.email),
@@ -264,7 +260,6 @@ export function createDesktopServices(options: DesktopServicesOptions): DesktopS
           .catch(() => undefined);
       }
       session.clear();
-      cached = undefined;
       if (email && !keychainError) {
         try {
           await devices.forget(serverUrl, email);
@@ -281,17 +276,15 @@ export function createDesktopServices(options: DesktopServicesOptions): DesktopS
     'me.get': () =>
       session.use(async (token) => {
         const me = await client.me(token);
-        cached = { ...(cached?.token === token ? cached : {}), token, me, savedAt: new Date(now()).toISOString() };
+        session.remember(token, { me });
         return me;
       }),
 
     'me.cached': async (): Promise<IpcResponse<'me.cached'>> => {
-      if (!session.current) return null;
-      return session.use(async (token) =>
-        cached?.me && cached.token === token
-          ? { me: cached.me, devices: cached.devices ?? null, savedAt: cached.savedAt }
-          : null,
-      );
+      const snapshot = session.snapshot;
+      return snapshot?.me
+        ? { me: snapshot.me, devices: snapshot.devices ?? null, savedAt: snapshot.savedAt }
+        : null;
     },
 
     'factors.add': (request) => session.use((token) => client.addFactor(token, request)),
@@ -317,7 +310,7 @@ export function createDesktopServices(options: DesktopServicesOptions): DesktopS
     'devices.list': () =>
       session.use(async (token) => {
         const devices = await client.devices(token);
-        if (cached?.token === token) cached = { ...cached, devices };
+        session.remember(token, { devices });
         return devices;
       }),
 

@@ -81,4 +81,29 @@ describe('session holder', () => {
     holder.replace({ ...session, token: 'other.token', scope: 'full' });
     expect(holder.current).toMatchObject({ email: 'jane@example.net', scope: 'full' });
   });
+
+  it('keeps what this session read for offline use, and nothing of another session', () => {
+    const { holder } = holderAt(() => now);
+    const devices = [
+      {
+        id: 'd1',
+        name: 'Laptop',
+        createdAt: session.expiresAt,
+        lastUsedAt: null,
+        expiresAt: session.expiresAt,
+        current: true,
+      },
+    ];
+    holder.keep(session, 'jane@example.net');
+    holder.remember(token, { devices });
+    expect(holder.snapshot).toEqual({ devices, savedAt: new Date(now).toISOString() });
+    // An answer that arrives after the user signed in again belongs to the old session.
+    holder.keep({ ...session, token: 'sessionid0000002.another-secret-part' }, 'jane@example.net');
+    expect(holder.snapshot).toBeUndefined();
+    holder.remember(token, { devices });
+    expect(holder.snapshot).toBeUndefined();
+    holder.remember('sessionid0000002.another-secret-part', { devices });
+    holder.clear();
+    expect(holder.snapshot).toBeUndefined();
+  });
 });

@@ -1,5 +1,5 @@
-import type { SessionScope, SessionView } from '../../common/contract/http';
-import type { IpcEventPayload } from '../../common/contract/ipc';
+import type { MeResponse, SessionScope, SessionView } from '../../common/contract/http';
+import type { IpcEventPayload, IpcResponse } from '../../common/contract/ipc';
 import { DesktopError } from './ipc-router';
 
 export type SessionEndReason = IpcEventPayload<'sessionEnded'>['reason'];
@@ -11,6 +11,13 @@ export interface SessionSummary {
   expiresAt: string;
 }
 
+/** What the session last read of the account (My details), for reading while offline. */
+export interface AccountSnapshot {
+  me?: MeResponse;
+  devices?: IpcResponse<'devices.list'>;
+  savedAt: string;
+}
+
 /**
  * The current session, in memory only (DESIGN "Data flow"): closing the app ends it. The token never
  * leaves this object except into the Authorization header of a call made through `use()`, and the
@@ -19,6 +26,7 @@ export interface SessionSummary {
 export class SessionHolder {
   #token: string | undefined;
   #summary: SessionSummary | undefined;
+  #snapshot: AccountSnapshot | undefined;
   readonly #listeners = new Set<(reason: SessionEndReason) => void>();
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -26,6 +34,7 @@ export class SessionHolder {
   keep(session: SessionView, email: string): void {
     this.#token = session.token;
     this.#summary = { email, scope: session.scope, expiresAt: session.expiresAt };
+    this.#snapshot = undefined;
   }
 
   /** Swaps in a new session for the same account (an enrollment session that became a full one). */
@@ -48,6 +57,20 @@ export class SessionHolder {
   clear(): void {
     this.#token = undefined;
     this.#summary = undefined;
+    this.#snapshot = undefined;
+  }
+
+  /**
+   * Keeps what a call made with `token` read of the account, unless the session has changed since
+   * (an answer that arrives after a sign-out or a new sign-in belongs to nobody). Memory only.
+   */
+  remember(token: string, read: Pick<AccountSnapshot, 'me'> | Pick<AccountSnapshot, 'devices'>): void {
+    if (token !== this.#token) return;
+    this.#snapshot = { ...this.#snapshot, ...read, savedAt: new Date(this.now()).toISOString() };
+  }
+
+  get snapshot(): AccountSnapshot | undefined {
+    return this.#snapshot && { ...this.#snapshot };
   }
 
   /**
