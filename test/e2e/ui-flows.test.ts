@@ -9,7 +9,7 @@ import { startWebHost, type WebHost } from '../../electron/web-host/web-host';
 import { buildRenderer, launchChromium, seriousViolations } from '../helpers/browser';
 import { listeningApi, MemorySecretStore, recordingProxy } from '../helpers/desktop';
 import { uniqueEmail, type TestApi } from '../helpers/harness';
-import { accountWithTotp, totpCode } from '../helpers/mfa';
+import { accountWithTotp, lastCodeMailedTo, totpCode } from '../helpers/mfa';
 import { linkIn } from '../helpers/smtp-peer';
 
 /**
@@ -56,17 +56,6 @@ async function openApp(): Promise<Page> {
   page.setDefaultTimeout(10_000);
   await page.goto(host.url);
   return page;
-}
-
-/** The newest 6-digit code mailed to an address (notices about factor changes carry none). */
-async function codeMailedTo(address: string): Promise<string> {
-  const mails = await api.mailsTo(address);
-  const code = mails
-    .map((mail) => /^(\d{6})$/m.exec(mail.text ?? '')?.[1])
-    .filter((found): found is string => found !== undefined)
-    .at(-1);
-  if (!code) throw new Error(`no code mailed to ${address}`);
-  return code;
 }
 
 beforeAll(async () => {
@@ -181,7 +170,7 @@ describe('the desktop UI against a real account API', () => {
     expect(await page.getByLabel('Email address for codes').inputValue()).toBe(email);
     await page.getByRole('button', { name: 'Send me a code' }).click();
     await expect.poll(() => page.getByText(/We sent a code to/).isVisible(), polling).toBe(true);
-    await page.getByLabel('Code', { exact: true }).fill(await codeMailedTo(email));
+    await page.getByLabel('Code', { exact: true }).fill(await lastCodeMailedTo(api, email));
     await page.getByRole('button', { name: 'Confirm and turn on' }).click();
 
     await reached(page, 'Your factors are set up', 'setup-done');
@@ -213,7 +202,7 @@ describe('the desktop UI against a real account API', () => {
     await page.getByRole('radio', { name: /^Email to / }).check();
     await page.getByRole('button', { name: 'Send me a code' }).click();
     await reached(page, 'Enter your code', 'mfa-code');
-    await page.getByLabel('Code', { exact: true }).fill(await codeMailedTo(email));
+    await page.getByLabel('Code', { exact: true }).fill(await lastCodeMailedTo(api, email));
     await page.getByLabel('Trust this computer (skip MFA for a week)').check();
     await page.getByRole('button', { name: 'Confirm' }).click();
     await reached(page, 'My details', 'my-details');

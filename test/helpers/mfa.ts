@@ -10,10 +10,13 @@ export function bearer(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}` };
 }
 
-/** The last 6-digit code mailed to an address. */
+/** The newest 6-digit code mailed to an address (notices about factor changes carry none). */
 export async function lastCodeMailedTo(api: TestApi, address: string): Promise<string> {
   const mails = await api.mailsTo(address);
-  const code = /^(\d{6})$/m.exec(mails.at(-1)?.text ?? '')?.[1];
+  const code = mails
+    .map((mail) => /^(\d{6})$/m.exec(mail.text ?? '')?.[1])
+    .filter((found): found is string => found !== undefined)
+    .at(-1);
   if (!code) throw new Error(`no code mailed to ${address}`);
   return code;
 }
