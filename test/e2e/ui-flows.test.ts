@@ -285,12 +285,16 @@ describe('the desktop UI against a real account API', () => {
     await reached(page, 'Settings', 'settings');
     await page.getByLabel('Appearance').selectOption('dark');
     await expect.poll(() => page.evaluate('document.documentElement.dataset.theme'), polling).toBe('dark');
+    // The page (emulating a light OS) really turns dark: the dark palette's background.
+    const background = 'getComputedStyle(document.documentElement).backgroundColor';
+    await expect.poll(() => page.evaluate(background), polling).toBe('rgb(15, 20, 34)');
     await page.getByLabel('Language').selectOption('nl');
     await expect
       .poll(() => page.getByRole('heading', { level: 2, name: 'Instellingen' }).isVisible(), polling)
       .toBe(true);
     await page.getByLabel('Taal').selectOption('en');
     await page.getByLabel('Appearance').selectOption('light');
+    await expect.poll(() => page.evaluate(background), polling).toBe('rgb(244, 246, 251)');
 
     expect(problems).toEqual([]);
     await page.close();
