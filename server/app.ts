@@ -14,6 +14,7 @@ import { ActivationService } from './accounts/activation';
 import { createArgon2Hasher, type PasswordHasher } from './accounts/password-hasher';
 import { accountRoutes } from './accounts/routes';
 import { SignupService } from './accounts/signup';
+import { PendingAccountSweeper } from './accounts/pending-accounts';
 import { AuditLog } from './admin/audit-log';
 import type { Config } from './config';
 import type { ServerContext } from './context';
@@ -242,7 +243,11 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
   });
 
   await app.ready();
-  if (options.startWorker) worker.start();
+  const sweeper = new PendingAccountSweeper(context);
+  if (options.startWorker) {
+    worker.start();
+    sweeper.start();
+  }
 
   return {
     app,
@@ -251,6 +256,7 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
     async close() {
       closing = true;
       await app.close();
+      sweeper.stop();
       await worker.stop();
     },
   };

@@ -35,6 +35,15 @@ const serverKey = () =>
     })
     .optional();
 
+const count = (fallback: number) =>
+  z
+    .string()
+    .refine((text) => /^\d{1,9}$/.test(text) && Number(text) > 0, {
+      message: 'must be a whole number above 0',
+    })
+    .transform(Number)
+    .default(fallback);
+
 const envSchema = z.object({
   // Digits only: Number() would read " " as 0, "0x10" as 16 and "1e3" as 1000 without a word.
   PORT: z
@@ -68,7 +77,20 @@ const envSchema = z.object({
     .optional(),
   SMS_AUTH_TOKEN: z.string().min(8, 'is too short').optional(),
   SMS_FROM: z.string().min(3, 'must be a sender number (E.164) or id').optional(),
+  // Empty: every country may receive codes, each throttled on its own (docs/operations.md).
+  SMS_ALLOWED_COUNTRIES: z
+    .string()
+    .regex(
+      /^\s*[A-Za-z]{2}(\s*,\s*[A-Za-z]{2})*\s*$/,
+      'must be ISO country codes separated by commas, e.g. NL,BE,DE',
+    )
+    .transform((text) => text.split(',').map((code) => code.trim().toUpperCase()))
+    .optional(),
+  SMS_HOURLY_LIMIT: count(500),
+  SMS_COUNTRY_HOURLY_LIMIT: count(50),
+  MAIL_CODE_HOURLY_LIMIT: count(2000),
   ACTIVATION_LINK_TTL: duration('48h'),
+  PENDING_ACCOUNT_TTL: duration('7d'),
   TRUSTED_DEVICE_TTL: duration('7d'),
   SESSION_TTL: duration('12h'),
   SESSION_IDLE_TTL: duration('1h'),
@@ -109,6 +131,15 @@ export interface Config {
         from: string;
       };
   activationLinkTtlMs: number;
+  /** A never-activated account is removed this long after its last activation link. */
+  pendingAccountTtlMs: number;
+  /** Caps on code sends that cost money or reach strangers; see docs/operations.md "Abuse limits". */
+  sendLimits: {
+    smsAllowedCountries: string[] | undefined;
+    smsPerHour: number;
+    smsPerCountryPerHour: number;
+    mailCodesPerHour: number;
+  };
   trustedDeviceTtlMs: number;
   sessionTtlMs: number;
   sessionIdleTtlMs: number;
@@ -147,6 +178,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     Buffer.from(present.PREVIOUS_SECRET_KEY, 'base64').equals(Buffer.from(present.SECRET_KEY, 'base64'))
   )
     problems.push('PREVIOUS_SECRET_KEY: is the same key as SECRET_KEY');
+  if (parsed.success && parsed.data.PENDING_ACCOUNT_TTL < parsed.data.ACTIVATION_LINK_TTL)
+    problems.push(
+      'PENDING_ACCOUNT_TTL: must be at least ACTIVATION_LINK_TTL, or links would outlive their account',
+    );
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
@@ -168,6 +203,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           }
         : { provider: 'outbox' },
     activationLinkTtlMs: e.ACTIVATION_LINK_TTL,
+    pendingAccountTtlMs: e.PENDING_ACCOUNT_TTL,
+    sendLimits: {
+      smsAllowedCountries: e.SMS_ALLOWED_COUNTRIES,
+      smsPerHour: e.SMS_HOURLY_LIMIT,
+      smsPerCountryPerHour: e.SMS_COUNTRY_HOURLY_LIMIT,
+      mailCodesPerHour: e.MAIL_CODE_HOURLY_LIMIT,
+    },
     trustedDeviceTtlMs: e.TRUSTED_DEVICE_TTL,
     sessionTtlMs: e.SESSION_TTL,
     sessionIdleTtlMs: e.SESSION_IDLE_TTL,

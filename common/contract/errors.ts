@@ -10,6 +10,11 @@ export const errorCatalogue = {
   activation_invalid: { status: 400, message: 'This activation link is not valid.' },
   activation_expired: { status: 410, message: 'This activation link has expired. Ask for a new one.' },
   activation_used: { status: 409, message: 'This account is already active. You can sign in.' },
+  activation_password_required: {
+    status: 409,
+    message:
+      'More than one sign-up was made with this address. Choose your password to activate the account.',
+  },
   invalid_credentials: { status: 401, message: 'The email address or password is not correct.' },
   unauthenticated: { status: 401, message: 'Sign in to continue.' },
   invalid_code: { status: 401, message: 'This code is not correct.' },

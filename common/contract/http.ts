@@ -60,7 +60,14 @@ export const activationSentResponse = z.object({ status: z.literal('activation_s
  * `activation_invalid` (API.md), which the service decides, not a `validation_failed`.
  */
 export const activationRequest = z
-  .object({ token: z.string().min(1, { error: 'required' }).max(200, { error: 'too_long' }) })
+  .object({
+    token: z.string().min(1, { error: 'required' }).max(200, { error: 'too_long' }),
+    /**
+     * The password, chosen by whoever holds the mailbox (docs/security.md 31). Optional: without it the
+     * signup's own password is kept, except on a contested account (`activation_password_required`).
+     */
+    password: passwordField.optional(),
+  })
   .meta({ id: 'ActivationRequest' });
 export const activatedResponse = z.object({ status: z.literal('activated') });
 

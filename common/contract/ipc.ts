@@ -85,7 +85,10 @@ export const ipcChannels = {
   'signup.resendActivation': channel(activationResendRequest, activationSentResponse),
   /** The token, or the whole link pasted from the mail (http(s)://…/activate?token= or wem-account://). */
   'activation.activate': channel(
-    z.object({ input: z.string().trim().min(1).max(2000) }).strict(),
+    // `password` when the server asked for one (activation_password_required: a contested signup).
+    z
+      .object({ input: z.string().trim().min(1).max(2000), password: z.string().min(1).max(4096).optional() })
+      .strict(),
     activatedResponse,
   ),
   'login.start': channel(
@@ -107,9 +110,7 @@ export const ipcChannels = {
    */
   'me.cached': channel(
     none,
-    z
-      .object({ me: meResponse, devices: devicesResponse.nullable(), savedAt: z.string() })
-      .nullable(),
+    z.object({ me: meResponse, devices: devicesResponse.nullable(), savedAt: z.string() }).nullable(),
   ),
   'factors.add': channel(addFactorRequest, addFactorResponse),
   'factors.verify': channel(

@@ -184,7 +184,7 @@ export function createDesktopServices(options: DesktopServicesOptions): DesktopS
       return client.signup({ ...request, acceptTerms });
     },
     'signup.resendActivation': (request) => client.resendActivation(request.email),
-    'activation.activate': ({ input }) => client.activate(activationTokenFrom(input)),
+    'activation.activate': ({ input, password }) => client.activate(activationTokenFrom(input), password),
 
     'login.start': async ({ email, password }) => {
       const serverUrl = client.serverUrl;

@@ -116,8 +116,9 @@ export class PortalClient {
     return this.call('POST', '/v1/accounts', activationSentResponse, { body });
   }
 
-  activate(token: string): Promise<Activated> {
-    return this.call('POST', '/v1/activation', activatedResponse, { body: { token } });
+  activate(token: string, password?: string): Promise<Activated> {
+    const body = password === undefined ? { token } : { token, password };
+    return this.call('POST', '/v1/activation', activatedResponse, { body });
   }
 
   resendActivation(email: string): Promise<ActivationSent> {

@@ -3,14 +3,27 @@ import type { Database } from '../db/schema';
 import type { ServerContext } from '../context';
 import { issueToken } from '../support/secret-token';
 
+/** What one signup asked for, kept with the link it was mailed: activating that link applies it. */
+export interface PendingSignup {
+  passwordHash: string;
+  firstName: string;
+  lastName: string;
+  company: string | null;
+  locale: 'en' | 'nl';
+}
+
 /**
  * An ActivationLink is a single-use token with a fixed lifetime (ACTIVATION_LINK_TTL). Issuing a new one
- * supersedes every older link of the account, so only the newest mail works.
+ * supersedes every older link of the account, so only the newest mail works. The link carries the
+ * signup it belongs to (docs/security.md 31): activating it sets that signup's password, never the one
+ * of whoever signed up first. Issuing a link also counts as activity of the pending account, which is
+ * removed PENDING_ACCOUNT_TTL after its last link.
  */
 export async function issueActivationLink(
   ctx: Pick<ServerContext, 'clock' | 'random' | 'config'>,
   trx: Transaction<Database>,
   accountId: string,
+  signup: PendingSignup | null,
 ): Promise<string> {
   const now = ctx.clock.now();
   await trx
@@ -20,6 +33,7 @@ export async function issueActivationLink(
     .where('used_at', 'is', null)
     .where('superseded_at', 'is', null)
     .execute();
+  await trx.updateTable('accounts').set({ updated_at: now }).where('id', '=', accountId).execute();
   const issued = issueToken(ctx.random);
   await trx
     .insertInto('activation_links')
@@ -31,7 +45,26 @@ export async function issueActivationLink(
       expires_at: now + ctx.config.activationLinkTtlMs,
       used_at: null,
       superseded_at: null,
+      signup: signup && JSON.stringify(signup),
     })
     .execute();
   return `${ctx.config.publicUrl}/activate?token=${encodeURIComponent(issued.token)}`;
+}
+
+/** The signup the account's newest link carries: a resend mails a link for the same signup. */
+export async function latestSignup(
+  trx: Transaction<Database>,
+  accountId: string,
+): Promise<PendingSignup | null> {
+  const newest = await trx
+    .selectFrom('activation_links')
+    .select('signup')
+    .where('account_id', '=', accountId)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  return parseSignup(newest?.signup ?? null);
+}
+
+export function parseSignup(json: string | null): PendingSignup | null {
+  return json === null ? null : (JSON.parse(json) as PendingSignup);
 }

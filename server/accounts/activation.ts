@@ -3,8 +3,13 @@ import { asLocale } from '../../common/contract/fields';
 import type { ServerContext } from '../context';
 import { describeDuration } from '../delivery/mail-templates';
 import { ApiError } from '../http/api-error';
+import type { Kysely, Transaction } from 'kysely';
+import { checkPassword } from '../../common/domain/password-policy';
+import type { Database } from '../db/schema';
 import { parseToken, secretMatches } from '../support/secret-token';
-import { issueActivationLink } from './activation-links';
+import { issueActivationLink, latestSignup, parseSignup } from './activation-links';
+
+type Db = Kysely<Database> | Transaction<Database>;
 
 /** Resend: 3 per 15 minutes per address (known or not: the limit must not reveal which). */
 export const resendLimit = { max: 3, windowMs: 15 * 60_000 };
@@ -13,61 +18,108 @@ export const resendIpLimit = { max: 30, windowMs: 60 * 60_000 };
 /**
  * Activation consumes the link with one conditional UPDATE (`used_at IS NULL`), so two parallel clicks
  * activate once and the loser is told the account is already active.
+ *
+ * It also decides the account's password (docs/security.md 31): the one of the signup the link was
+ * mailed for, or — when the request brings one — the password typed at activation by whoever holds the
+ * mailbox. A contested account (two signups while pending) only activates with a password typed here:
+ * any link in that mailbox may have been asked for by someone else.
  */
 export class ActivationService {
   constructor(private readonly ctx: ServerContext) {}
 
-  async activate(token: string, ip: string | null): Promise<void> {
+  async activate(token: string, password: string | undefined, ip: string | null): Promise<void> {
     const parsed = parseToken(token);
     if (!parsed) throw new ApiError('activation_invalid');
-    const now = this.ctx.clock.now();
+    const link = await this.usableLink(this.ctx.db, parsed);
+    const signup = parseSignup(link.signup);
+
+    let passwordHash = signup?.passwordHash;
+    if (password !== undefined) {
+      const reasons = checkPassword(password, {
+        email: link.email,
+        firstName: signup?.firstName ?? link.first_name,
+        lastName: signup?.lastName ?? link.last_name,
+      });
+      if (reasons.length > 0) throw new ApiError('weak_password', { reasons });
+      passwordHash = await this.ctx.hasher.hash(password);
+    } else if (link.contested_at !== null) {
+      throw new ApiError('activation_password_required');
+    }
 
     await this.ctx.db.transaction().execute(async (trx) => {
-      const link = await trx
-        .selectFrom('activation_links')
-        .innerJoin('accounts', 'accounts.id', 'activation_links.account_id')
-        .select([
-          'activation_links.id',
-          'activation_links.account_id',
-          'activation_links.secret_hash',
-          'activation_links.expires_at',
-          'activation_links.used_at',
-          'activation_links.superseded_at',
-          'accounts.activated_at',
-        ])
-        .where('activation_links.id', '=', parsed.id)
-        .executeTakeFirst();
-      if (!link || !secretMatches(parsed.secret, link.secret_hash)) throw new ApiError('activation_invalid');
-      if (link.used_at !== null || link.activated_at !== null) throw new ApiError('activation_used');
-      if (link.superseded_at !== null) {
-        throw new ApiError('activation_invalid', {
-          message: 'A newer activation link was sent. Use the link in the most recent mail.',
-          reason: 'superseded',
-        });
-      }
-      if (now >= link.expires_at) throw new ApiError('activation_expired');
-
+      const now = this.ctx.clock.now();
+      const current = await this.usableLink(trx, parsed);
+      // A second signup landed while the password was being hashed: this link may be someone else's.
+      if (password === undefined && current.contested_at !== null)
+        throw new ApiError('activation_password_required');
       const consumed = await trx
         .updateTable('activation_links')
         .set({ used_at: now })
-        .where('id', '=', link.id)
+        .where('id', '=', current.id)
         .where('used_at', 'is', null)
         .where('superseded_at', 'is', null)
         .executeTakeFirst();
       if (consumed.numUpdatedRows !== 1n) throw new ApiError('activation_used');
       await trx
         .updateTable('accounts')
-        .set({ activated_at: now, updated_at: now })
-        .where('id', '=', link.account_id)
+        .set({
+          activated_at: now,
+          updated_at: now,
+          contested_at: null,
+          ...(passwordHash === undefined ? {} : { password_hash: passwordHash }),
+          ...(signup
+            ? {
+                first_name: signup.firstName,
+                last_name: signup.lastName,
+                company: signup.company,
+                locale: signup.locale,
+              }
+            : {}),
+        })
+        .where('id', '=', current.account_id)
         .where('activated_at', 'is', null)
         .execute();
       await this.ctx.audit.record(trx, {
-        accountId: link.account_id,
+        accountId: current.account_id,
         actor: 'user',
         action: 'account.activated',
+        detail: { passwordChosenAtActivation: password !== undefined },
         ip,
       });
     });
+  }
+
+  /** The link behind a token if it may still activate; the contract's error otherwise. */
+  private async usableLink(db: Db, parsed: { id: string; secret: string }) {
+    const link = await db
+      .selectFrom('activation_links')
+      .innerJoin('accounts', 'accounts.id', 'activation_links.account_id')
+      .select([
+        'activation_links.id',
+        'activation_links.account_id',
+        'activation_links.secret_hash',
+        'activation_links.expires_at',
+        'activation_links.used_at',
+        'activation_links.superseded_at',
+        'activation_links.signup',
+        'accounts.activated_at',
+        'accounts.contested_at',
+        'accounts.email',
+        'accounts.first_name',
+        'accounts.last_name',
+      ])
+      .where('activation_links.id', '=', parsed.id)
+      .executeTakeFirst();
+    if (!link || !secretMatches(parsed.secret, link.secret_hash)) throw new ApiError('activation_invalid');
+    if (link.used_at !== null || link.activated_at !== null) throw new ApiError('activation_used');
+    if (link.superseded_at !== null) {
+      throw new ApiError('activation_invalid', {
+        message: 'A newer activation link was sent. Use the link in the most recent mail.',
+        reason: 'superseded',
+      });
+    }
+    if (this.ctx.clock.now() >= link.expires_at) throw new ApiError('activation_expired');
+    return link;
   }
 
   async resend(email: string, ip: string | null): Promise<void> {
@@ -86,7 +138,7 @@ export class ActivationService {
     await this.ctx.db.transaction().execute(async (trx) => {
       const account = await trx
         .selectFrom('accounts')
-        .select(['id', 'email', 'first_name', 'locale', 'activated_at'])
+        .select(['id', 'email', 'first_name', 'locale', 'activated_at', 'contested_at'])
         .where('email_normalized', '=', emailNormalized)
         .executeTakeFirst();
       if (!account) return;
@@ -99,15 +151,20 @@ export class ActivationService {
           variables: { firstName: account.first_name, signInUrl: this.ctx.config.publicUrl },
         });
       } else {
-        const link = await issueActivationLink(this.ctx, trx, account.id);
+        const link = await issueActivationLink(
+          this.ctx,
+          trx,
+          account.id,
+          await latestSignup(trx, account.id),
+        );
         await this.ctx.outbox.queueMail(trx, {
           to: account.email,
           locale,
           template: 'activation',
           variables: {
-            firstName: account.first_name,
             link,
             validFor: describeDuration(this.ctx.config.activationLinkTtlMs, locale),
+            choosePassword: account.contested_at !== null,
           },
         });
       }

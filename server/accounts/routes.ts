@@ -37,7 +37,7 @@ export function accountRoutes(app: ApiInstance, signup: SignupService, activatio
       },
     },
     async (request) => {
-      await activation.activate(request.body.token, request.ip);
+      await activation.activate(request.body.token, request.body.password, request.ip);
       return { status: 'activated' as const };
     },
   );

@@ -10,7 +10,8 @@ import type { Database } from '../db/schema';
 import { describeDuration } from '../delivery/mail-templates';
 import { ApiError } from '../http/api-error';
 import { newId } from '../support/random';
-import { issueActivationLink } from './activation-links';
+import { issueActivationLink, type PendingSignup } from './activation-links';
+import { removeIfExpired } from './pending-accounts';
 
 type SignupInput = z.output<typeof signupRequest>;
 
@@ -19,10 +20,24 @@ export const signupIpLimit = { max: 100, windowMs: 3_600_000 };
 /** Notices to the owner of a taken address per hour: repeated signups must not flood their inbox. */
 export const takenNoticeLimit = { max: 3, windowMs: 3_600_000 };
 
+type ExistingAccount = {
+  id: string;
+  email: string;
+  first_name: string;
+  locale: string;
+  activated_at: number | null;
+};
+
 /**
- * Signup answers the same whether or not the address is taken (SECURITY.md 1): same status, same body,
- * the same work (one password hash, one queued mail). The owner of a taken address gets a notice mail
- * instead of a second account; if their account is still inactive, the notice carries a fresh link.
+ * Signup answers the same whether or not the address is taken (docs/security.md 1): same status, same
+ * body, the same work (one password hash, one queued mail). The owner of an active account gets a
+ * notice instead of a second account.
+ *
+ * A second signup for an address that is still pending is how an account gets pre-hijacked
+ * (docs/security.md 31): whoever signed up first chose a password, and the mailbox owner would activate
+ * it. So every activation link carries the signup that asked for it, and an account that received more
+ * than one signup is *contested*: its password is chosen by whoever opens a link from the mailbox, at
+ * activation. Nothing in that mail comes from the signup form: the address is not proven yet.
  */
 export class SignupService {
   constructor(private readonly ctx: ServerContext) {}
@@ -34,91 +49,111 @@ export class SignupService {
     if (!byIp.allowed)
       throw new ApiError('rate_limited', { retryAfterSeconds: Math.ceil(byIp.retryAfterMs / 1000) });
 
-    const passwordHash = await this.ctx.hasher.hash(input.password);
+    const signup: PendingSignup = {
+      passwordHash: await this.ctx.hasher.hash(input.password),
+      firstName: input.firstName,
+      lastName: input.lastName,
+      company: input.company || null,
+      locale: input.locale ?? 'en',
+    };
     const emailNormalized = normaliseEmail(input.email);
-    const locale = input.locale ?? 'en';
 
-    try {
-      await this.ctx.db.transaction().execute(async (trx) => {
+    const attempt = () =>
+      this.ctx.db.transaction().execute(async (trx) => {
+        await removeIfExpired(this.ctx, trx, emailNormalized);
         const existing = await trx
           .selectFrom('accounts')
           .select(['id', 'email', 'first_name', 'locale', 'activated_at'])
           .where('email_normalized', '=', emailNormalized)
           .executeTakeFirst();
-        if (existing) {
-          await this.notifyOwner(trx, existing, ip);
-          return;
-        }
-        const now = this.ctx.clock.now();
-        const accountId = newId(this.ctx.random);
-        await trx
-          .insertInto('accounts')
-          .values({
-            id: accountId,
-            email: input.email,
-            email_normalized: emailNormalized,
-            first_name: input.firstName,
-            last_name: input.lastName,
-            company: input.company || null,
-            locale,
-            password_hash: passwordHash,
-            created_at: now,
-            activated_at: null,
-            updated_at: now,
-          })
-          .execute();
-        const link = await issueActivationLink(this.ctx, trx, accountId);
-        await this.ctx.outbox.queueMail(trx, {
-          to: input.email,
-          locale,
-          template: 'activation',
-          variables: {
-            firstName: input.firstName,
-            link,
-            validFor: describeDuration(this.ctx.config.activationLinkTtlMs, locale),
-          },
-        });
-        await this.ctx.audit.record(trx, { accountId, actor: 'user', action: 'account.created', ip });
+        if (existing) await this.repeated(trx, existing, signup, ip);
+        else await this.create(trx, input.email, emailNormalized, signup, ip);
       });
+    try {
+      await attempt();
     } catch (error) {
-      // Two signups for one address raced and the other committed first: this one is "taken" now.
+      // Two signups for one address raced and the other committed first: this one is a repeat now.
       if (!isUniqueViolation(error)) throw error;
-      await this.ctx.db.transaction().execute(async (trx) => {
-        const existing = await trx
-          .selectFrom('accounts')
-          .select(['id', 'email', 'first_name', 'locale', 'activated_at'])
-          .where('email_normalized', '=', emailNormalized)
-          .executeTakeFirstOrThrow();
-        await this.notifyOwner(trx, existing, ip);
-      });
+      await attempt();
     }
     this.ctx.outbox.kick();
   }
 
-  private async notifyOwner(
+  private async create(
     trx: Transaction<Database>,
-    account: { id: string; email: string; first_name: string; locale: string; activated_at: number | null },
+    email: string,
+    emailNormalized: string,
+    signup: PendingSignup,
     ip: string | null,
   ): Promise<void> {
-    const locale = asLocale(account.locale);
+    const now = this.ctx.clock.now();
+    const accountId = newId(this.ctx.random);
+    await trx
+      .insertInto('accounts')
+      .values({
+        id: accountId,
+        email,
+        email_normalized: emailNormalized,
+        first_name: signup.firstName,
+        last_name: signup.lastName,
+        company: signup.company,
+        locale: signup.locale,
+        password_hash: signup.passwordHash,
+        created_at: now,
+        activated_at: null,
+        updated_at: now,
+        contested_at: null,
+      })
+      .execute();
+    const link = await issueActivationLink(this.ctx, trx, accountId, signup);
+    await this.ctx.outbox.queueMail(trx, {
+      to: email,
+      locale: signup.locale,
+      template: 'activation',
+      variables: {
+        link,
+        validFor: describeDuration(this.ctx.config.activationLinkTtlMs, signup.locale),
+        choosePassword: false,
+      },
+    });
+    await this.ctx.audit.record(trx, { accountId, actor: 'user', action: 'account.created', ip });
+  }
+
+  private async repeated(
+    trx: Transaction<Database>,
+    account: ExistingAccount,
+    signup: PendingSignup,
+    ip: string | null,
+  ): Promise<void> {
+    const pending = account.activated_at === null;
+    if (pending) {
+      // Recorded before the notice limit: a flood of signups must not leave a password someone else
+      // chose in place just because the mails stopped.
+      await trx
+        .updateTable('accounts')
+        .set({ contested_at: this.ctx.clock.now() })
+        .where('id', '=', account.id)
+        .where('contested_at', 'is', null)
+        .execute();
+    }
     await this.ctx.audit.record(trx, {
       accountId: account.id,
       actor: 'system',
-      action: 'account.signup_repeated',
+      action: pending ? 'account.signup_contested' : 'account.signup_repeated',
       ip,
     });
     const notice = await this.ctx.limiter.consume(`signup-notice:${account.id}`, takenNoticeLimit, trx);
     if (!notice.allowed) return;
-    const activationLink =
-      account.activated_at === null ? await issueActivationLink(this.ctx, trx, account.id) : undefined;
+    // A pending account's owner is not known yet: the mail greets nobody and names no one.
+    const locale = pending ? signup.locale : asLocale(account.locale);
     await this.ctx.outbox.queueMail(trx, {
       to: account.email,
       locale,
       template: 'account_exists',
       variables: {
-        firstName: account.first_name,
+        firstName: pending ? undefined : account.first_name,
         signInUrl: this.ctx.config.publicUrl,
-        activationLink,
+        activationLink: pending ? await issueActivationLink(this.ctx, trx, account.id, signup) : undefined,
         validFor: describeDuration(this.ctx.config.activationLinkTtlMs, locale),
       },
     });

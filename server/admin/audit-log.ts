@@ -6,6 +6,8 @@ import { newId, type Random } from '../support/random';
 export type AuditAction =
   | 'account.created'
   | 'account.signup_repeated'
+  | 'account.signup_contested'
+  | 'account.expired'
   | 'account.activated'
   | 'account.activation_resent'
   | 'login.password_failed'

@@ -18,6 +18,8 @@ export interface AccountTable {
   created_at: number;
   activated_at: number | null;
   updated_at: number;
+  /** Set when a second signup arrived while the account was pending: its password is chosen at activation. */
+  contested_at: number | null;
 }
 
 export interface AccountRoleTable {
@@ -34,6 +36,8 @@ export interface ActivationLinkTable {
   expires_at: number;
   used_at: number | null;
   superseded_at: number | null;
+  /** JSON of the signup that asked for this link (password hash, profile); null for links made before 0003. */
+  signup: string | null;
 }
 
 export interface SessionTable {

@@ -20,7 +20,7 @@ const signInUrl = 'https://account.wem.example';
 function samples(locale: Locale, typed = 'Jane'): { [T in MailTemplate]: MailVariables[T] } {
   const validFor = describeDuration(48 * 3_600_000, locale);
   return {
-    activation: { firstName: typed, link: activationLink, validFor },
+    activation: { link: activationLink, validFor, choosePassword: false },
     account_exists: { firstName: typed, signInUrl, activationLink, validFor },
     already_active: { firstName: typed, signInUrl },
     code: { firstName: typed, code: '482913', purpose: 'login', minutes: 10 },
@@ -60,7 +60,9 @@ describe('mail templates', () => {
     for (const locale of locales) {
       it(`renders ${template} in ${locale} with a subject, a text part and an HTML part`, () => {
         const mail = render(template, locale);
-        const greeting = locale === 'nl' ? 'Hallo Jane,' : 'Hello Jane,';
+        // The activation mail goes to an address nobody has proven yet: it names no one.
+        const name = template === 'activation' ? '' : ' Jane';
+        const greeting = locale === 'nl' ? `Hallo${name},` : `Hello${name},`;
         expect(mail.subject.trim()).not.toBe('');
         expect(linesOf(mail)[0]).toBe(greeting);
         expect(mail.html).toContain(`<html lang="${locale}">`);
@@ -102,6 +104,24 @@ describe('mail templates', () => {
     expect(active.text).not.toContain('activate?token=');
   });
 
+  it('greets by name only mails whose variables carry the proven owner’s name', () => {
+    for (const locale of locales) {
+      expect(linesOf(renderMail('code', locale, { code: '482913', purpose: 'enroll', minutes: 10 }))[0]).toBe(
+        locale === 'nl' ? 'Hallo,' : 'Hello,',
+      );
+      const pending = { ...samples(locale).account_exists, firstName: undefined };
+      expect(linesOf(renderMail('account_exists', locale, pending))[0]).toBe(
+        locale === 'nl' ? 'Hallo,' : 'Hello,',
+      );
+    }
+  });
+
+  it('asks the reader of a contested activation to choose the password', () => {
+    const variables = { ...samples('en').activation, choosePassword: true };
+    expect(renderMail('activation', 'en', variables).text).toContain('you will choose your password');
+    expect(renderMail('activation', 'nl', variables).text).toContain('je kiest je wachtwoord');
+  });
+
   it('states how long the activation link is valid, in the reader’s language', () => {
     expect(render('activation', 'en').text).toContain('valid for 2 days');
     expect(render('activation', 'nl').text).toContain('is 2 dagen geldig');
@@ -109,7 +129,8 @@ describe('mail templates', () => {
 
   it('escapes markup in everything a user typed, in every template', () => {
     const typed = `<script>alert("x")</script> & 'Co'`;
-    for (const template of templates) {
+    // The activation mail carries nothing typed at all (docs/security.md 33).
+    for (const template of templates.filter((name) => name !== 'activation')) {
       for (const locale of locales) {
         const mail = render(template, locale, typed);
         expect(mail.html, template).not.toContain('<script');
@@ -122,7 +143,7 @@ describe('mail templates', () => {
 
   it('keeps a link with quotes inside its href attribute', () => {
     const link = 'https://account.wem.example/activate?token=a"onmouseover="alert(1)&x=<b>';
-    const mail = renderMail('activation', 'en', { firstName: 'Jane', link, validFor: '2 days' });
+    const mail = renderMail('activation', 'en', { link, validFor: '2 days', choosePassword: false });
     expect(mail.html).not.toContain('"onmouseover=');
     expect(mail.html).not.toContain('<b>');
     expect(decodeEntities(mail.html)).toContain(`<a href="${link}"`);

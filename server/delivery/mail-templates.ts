@@ -12,15 +12,23 @@ export interface RenderedMail {
 }
 
 export interface MailVariables {
-  activation: { firstName: string; link: string; validFor: string };
+  /** Mailed before the address is proven: nothing in it comes from the signup form (no name). */
+  activation: { link: string; validFor: string; choosePassword: boolean };
   account_exists: {
-    firstName: string;
+    /** Only for an active account: a pending one's name was typed by whoever signed up first. */
+    firstName?: string | undefined;
     signInUrl: string;
     activationLink?: string | undefined;
     validFor: string;
   };
   already_active: { firstName: string; signInUrl: string };
-  code: { firstName: string; code: string; purpose: 'login' | 'step_up' | 'enroll'; minutes: number };
+  /** `firstName` only when the code goes to the account's own, proven address. */
+  code: {
+    firstName?: string | undefined;
+    code: string;
+    purpose: 'login' | 'step_up' | 'enroll';
+    minutes: number;
+  };
   factor_added: { firstName: string; factorType: string; factorLabel: string };
   factor_removed: { firstName: string; factorType: string; factorLabel: string };
   trusted_device_added: { firstName: string; deviceName: string; until: string };
@@ -62,8 +70,10 @@ const english: Templates = {
   activation: (v) => ({
     subject: 'Activate your WEM account',
     paragraphs: [
-      `Hello ${v.firstName},`,
-      'Thank you for creating a WEM account. Open this link to activate it:',
+      hello(undefined),
+      v.choosePassword
+        ? 'Open this link to activate your WEM account. More than one sign-up was made with this address, so you will choose your password when you open it:'
+        : 'Thank you for creating a WEM account. Open this link to activate it:',
       v.link,
       `The link works once and is valid for ${v.validFor}. If it has expired, you can ask for a new one in the WEM Account app.`,
       'Did not create an account? Then you can ignore this mail; nothing happens without the link.',
@@ -72,11 +82,11 @@ const english: Templates = {
   account_exists: (v) => ({
     subject: 'Someone tried to create a WEM account with your address',
     paragraphs: [
-      `Hello ${v.firstName},`,
+      hello(v.firstName),
       'Someone, maybe you, just tried to create a new WEM account with this email address. You already have one, so no new account was made.',
       ...(v.activationLink
         ? [
-            'Your account is not active yet. Open this link to activate it:',
+            'Your account is not active yet. Open this link to activate it; you will choose its password when you open it:',
             v.activationLink,
             `The link works once and is valid for ${v.validFor}.`,
           ]
@@ -87,7 +97,7 @@ const english: Templates = {
   already_active: (v) => ({
     subject: 'Your WEM account is already active',
     paragraphs: [
-      `Hello ${v.firstName},`,
+      hello(v.firstName),
       'Someone asked for a new activation link for this address, but your WEM account is already active. You can sign in:',
       v.signInUrl,
       'If this was not you, you can ignore this mail.',
@@ -96,7 +106,7 @@ const english: Templates = {
   code: (v) => ({
     subject: `${v.code} is your WEM code`,
     paragraphs: [
-      `Hello ${v.firstName},`,
+      hello(v.firstName),
       v.purpose === 'enroll'
         ? 'Enter this code to confirm this email address for signing in to WEM:'
         : 'Enter this code to confirm it is you:',
@@ -108,7 +118,7 @@ const english: Templates = {
   factor_added: (v) => ({
     subject: 'A sign-in method was added to your WEM account',
     paragraphs: [
-      `Hello ${v.firstName},`,
+      hello(v.firstName),
       `You can now sign in with ${factorName('en', v.factorType, v.factorLabel)}.`,
       securityNoteEn,
     ],
@@ -116,7 +126,7 @@ const english: Templates = {
   factor_removed: (v) => ({
     subject: 'A sign-in method was removed from your WEM account',
     paragraphs: [
-      `Hello ${v.firstName},`,
+      hello(v.firstName),
       `${capitalise(factorName('en', v.factorType, v.factorLabel))} can no longer be used to sign in.`,
       securityNoteEn,
     ],
@@ -124,7 +134,7 @@ const english: Templates = {
   trusted_device_added: (v) => ({
     subject: 'A computer is now trusted for your WEM account',
     paragraphs: [
-      `Hello ${v.firstName},`,
+      hello(v.firstName),
       `"${v.deviceName}" will sign in without a second factor until ${v.until}, or until you sign out there. You can revoke it in My details.`,
       securityNoteEn,
     ],
@@ -132,7 +142,7 @@ const english: Templates = {
   mfa_reset_requested: (v) => ({
     subject: 'We received a request to reset your WEM sign-in methods',
     paragraphs: [
-      `Hello ${v.firstName},`,
+      hello(v.firstName),
       'Someone who knows your password asked WEM Support to reset the multi-factor authentication of your account. Support will check the request before anything changes.',
       'If this was not you, change your password and tell WEM Support right away.',
     ],
@@ -140,7 +150,7 @@ const english: Templates = {
   mfa_reset_approved: (v) => ({
     subject: 'Your WEM sign-in methods were reset',
     paragraphs: [
-      `Hello ${v.firstName},`,
+      hello(v.firstName),
       'WEM Support approved your request: all multi-factor methods, trusted computers and sessions of your account were removed. Sign in with your password and set up new methods.',
       ...(v.note ? [`Note from support: ${v.note}`] : []),
     ],
@@ -148,7 +158,7 @@ const english: Templates = {
   mfa_reset_denied: (v) => ({
     subject: 'Your WEM reset request was not approved',
     paragraphs: [
-      `Hello ${v.firstName},`,
+      hello(v.firstName),
       'WEM Support did not approve the request to reset your multi-factor authentication. Nothing was changed.',
       ...(v.note ? [`Note from support: ${v.note}`] : []),
     ],
@@ -160,6 +170,15 @@ const securityNoteEn =
 const securityNoteNl =
   'Was jij dit niet? Log in, controleer Mijn gegevens en wijzig je wachtwoord. Kun je niet meer inloggen, vraag dan WEM Support om hulp.';
 
+/** The greeting: by name only when the name is the proven owner's. */
+function hello(firstName: string | undefined): string {
+  return firstName ? `Hello ${firstName},` : 'Hello,';
+}
+
+function hallo(firstName: string | undefined): string {
+  return firstName ? `Hallo ${firstName},` : 'Hallo,';
+}
+
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -168,8 +187,10 @@ const dutch: Templates = {
   activation: (v) => ({
     subject: 'Activeer je WEM-account',
     paragraphs: [
-      `Hallo ${v.firstName},`,
-      'Bedankt voor het aanmaken van een WEM-account. Open deze link om het te activeren:',
+      hallo(undefined),
+      v.choosePassword
+        ? 'Open deze link om je WEM-account te activeren. Er is meer dan één keer een account aangevraagd met dit adres, dus je kiest je wachtwoord als je de link opent:'
+        : 'Bedankt voor het aanmaken van een WEM-account. Open deze link om het te activeren:',
       v.link,
       `De link werkt één keer en is ${v.validFor} geldig. Is hij verlopen, dan vraag je in de WEM Account-app een nieuwe aan.`,
       'Heb je geen account aangemaakt? Dan kun je deze mail negeren; zonder de link gebeurt er niets.',
@@ -178,11 +199,11 @@ const dutch: Templates = {
   account_exists: (v) => ({
     subject: 'Iemand probeerde een WEM-account aan te maken met jouw adres',
     paragraphs: [
-      `Hallo ${v.firstName},`,
+      hallo(v.firstName),
       'Iemand, misschien jij, probeerde zojuist een nieuw WEM-account aan te maken met dit e-mailadres. Je hebt er al een, dus er is geen nieuw account gemaakt.',
       ...(v.activationLink
         ? [
-            'Je account is nog niet actief. Open deze link om het te activeren:',
+            'Je account is nog niet actief. Open deze link om het te activeren; je kiest het wachtwoord als je de link opent:',
             v.activationLink,
             `De link werkt één keer en is ${v.validFor} geldig.`,
           ]
@@ -193,7 +214,7 @@ const dutch: Templates = {
   already_active: (v) => ({
     subject: 'Je WEM-account is al actief',
     paragraphs: [
-      `Hallo ${v.firstName},`,
+      hallo(v.firstName),
       'Iemand vroeg een nieuwe activatielink aan voor dit adres, maar je WEM-account is al actief. Je kunt inloggen:',
       v.signInUrl,
       'Was jij dit niet? Dan kun je deze mail negeren.',
@@ -202,7 +223,7 @@ const dutch: Templates = {
   code: (v) => ({
     subject: `${v.code} is je WEM-code`,
     paragraphs: [
-      `Hallo ${v.firstName},`,
+      hallo(v.firstName),
       v.purpose === 'enroll'
         ? 'Vul deze code in om dit e-mailadres te bevestigen voor het inloggen bij WEM:'
         : 'Vul deze code in om te bevestigen dat jij het bent:',
@@ -214,7 +235,7 @@ const dutch: Templates = {
   factor_added: (v) => ({
     subject: 'Er is een inlogmethode toegevoegd aan je WEM-account',
     paragraphs: [
-      `Hallo ${v.firstName},`,
+      hallo(v.firstName),
       `Je kunt nu inloggen met ${factorName('nl', v.factorType, v.factorLabel)}.`,
       securityNoteNl,
     ],
@@ -222,7 +243,7 @@ const dutch: Templates = {
   factor_removed: (v) => ({
     subject: 'Er is een inlogmethode verwijderd uit je WEM-account',
     paragraphs: [
-      `Hallo ${v.firstName},`,
+      hallo(v.firstName),
       `${capitalise(factorName('nl', v.factorType, v.factorLabel))} kan niet meer worden gebruikt om in te loggen.`,
       securityNoteNl,
     ],
@@ -230,7 +251,7 @@ const dutch: Templates = {
   trusted_device_added: (v) => ({
     subject: 'Een computer wordt nu vertrouwd voor je WEM-account',
     paragraphs: [
-      `Hallo ${v.firstName},`,
+      hallo(v.firstName),
       `"${v.deviceName}" logt zonder tweede factor in tot ${v.until}, of tot je daar uitlogt. Je kunt dit intrekken in Mijn gegevens.`,
       securityNoteNl,
     ],
@@ -238,7 +259,7 @@ const dutch: Templates = {
   mfa_reset_requested: (v) => ({
     subject: 'We hebben een verzoek ontvangen om je WEM-inlogmethoden te resetten',
     paragraphs: [
-      `Hallo ${v.firstName},`,
+      hallo(v.firstName),
       'Iemand die je wachtwoord kent, vroeg WEM Support de multifactorauthenticatie van je account te resetten. Support controleert het verzoek voordat er iets verandert.',
       'Was jij dit niet? Wijzig dan je wachtwoord en laat het WEM Support direct weten.',
     ],
@@ -246,7 +267,7 @@ const dutch: Templates = {
   mfa_reset_approved: (v) => ({
     subject: 'Je WEM-inlogmethoden zijn gereset',
     paragraphs: [
-      `Hallo ${v.firstName},`,
+      hallo(v.firstName),
       'WEM Support heeft je verzoek goedgekeurd: alle multifactormethoden, vertrouwde computers en sessies van je account zijn verwijderd. Log in met je wachtwoord en stel nieuwe methoden in.',
       ...(v.note ? [`Opmerking van support: ${v.note}`] : []),
     ],
@@ -254,7 +275,7 @@ const dutch: Templates = {
   mfa_reset_denied: (v) => ({
     subject: 'Je WEM-resetverzoek is niet goedgekeurd',
     paragraphs: [
-      `Hallo ${v.firstName},`,
+      hallo(v.firstName),
       'WEM Support heeft het verzoek om je multifactorauthenticatie te resetten niet goedgekeurd. Er is niets veranderd.',
       ...(v.note ? [`Opmerking van support: ${v.note}`] : []),
     ],

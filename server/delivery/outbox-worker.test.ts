@@ -277,9 +277,9 @@ for (const dialect of dialects) {
           locale: 'en',
           template: 'activation',
           variables: {
-            firstName: 'Reader',
             link: `https://account.wem.example/activate?token=link${i}`,
             validFor: '2 days',
+            choosePassword: false,
           },
         });
       }

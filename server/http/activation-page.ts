@@ -37,6 +37,12 @@ const copy = {
       'If this address has an account that still needs activating, a new link is on its way. Also look in your junk or spam folder.',
     busy: 'Too many requests',
     busyBody: 'Please wait a few minutes and try again.',
+    choose: 'Choose your password',
+    chooseBody:
+      'More than one sign-up was made with this email address, so the password is chosen now, by you, the owner of this mailbox. Use at least 8 characters; a few unusual words work well.',
+    password: 'New password',
+    chooseButton: 'Activate with this password',
+    weak: 'This password is too weak or too common. Choose another one.',
   },
   nl: {
     title: 'Activeer je WEM-account',
@@ -60,6 +66,12 @@ const copy = {
       'Als dit adres een account heeft dat nog geactiveerd moet worden, is er een nieuwe link onderweg. Kijk ook in je map met ongewenste mail.',
     busy: 'Te veel verzoeken',
     busyBody: 'Wacht een paar minuten en probeer het opnieuw.',
+    choose: 'Kies je wachtwoord',
+    chooseBody:
+      'Er is meer dan één keer een account aangevraagd met dit e-mailadres. Daarom kies jij, de eigenaar van deze mailbox, nu het wachtwoord. Gebruik minstens 8 tekens; een paar ongewone woorden werken goed.',
+    password: 'Nieuw wachtwoord',
+    chooseButton: 'Activeer met dit wachtwoord',
+    weak: 'Dit wachtwoord is te zwak of te gewoon. Kies een ander.',
   },
 } satisfies Record<PageLocale, Record<string, string>>;
 type Copy = (typeof copy)['en'];
@@ -121,7 +133,14 @@ function resendForm(t: Copy): string {
 // error: anything that is not one string reads as an empty value, which the handlers refuse in HTML.
 const formValue = z.unknown().transform((value) => (typeof value === 'string' ? value : ''));
 const tokenQuery = z.object({ token: formValue.optional() });
-const tokenForm = z.object({ token: formValue.optional() });
+const tokenForm = z.object({ token: formValue.optional(), password: formValue.optional() });
+
+function choosePasswordForm(t: Copy, token: string, problem?: string): string {
+  return `<p>${escapeHtml(t.chooseBody)}</p>${problem ? `<p role="alert"><strong>${escapeHtml(problem)}</strong></p>` : ''}
+<form method="post" action="/activate"><input type="hidden" name="token" value="${escapeHtml(token)}">
+<label for="password">${escapeHtml(t.password)}</label><input id="password" name="password" type="password" autocomplete="new-password" minlength="8" required>
+<button type="submit">${escapeHtml(t.chooseButton)}</button></form>`;
+}
 const emailForm = z.object({ email: formValue.optional() });
 
 export function activationPage(app: ApiInstance, activation: ActivationService): void {
@@ -153,8 +172,11 @@ export function activationPage(app: ApiInstance, activation: ActivationService):
   app.post('/activate', { schema: { hide: true, body: tokenForm } }, async (request, reply) => {
     const locale = pickLocale(request);
     const t = copy[locale];
+    const token = request.body.token ?? '';
+    // An empty password field is "no password", so the contested answer asks for it again.
+    const password = request.body.password || undefined;
     try {
-      await activation.activate(request.body.token ?? '', request.ip);
+      await activation.activate(token, password, request.ip);
       return send(
         reply,
         200,
@@ -177,6 +199,10 @@ export function activationPage(app: ApiInstance, activation: ActivationService):
               `<p>${escapeHtml(t.usedBody)}</p><a class="app" href="wem-account://signin">${escapeHtml(t.openApp)}</a>`,
             ),
           );
+        case 'activation_password_required':
+          return send(reply, 409, page(locale, t.choose, choosePasswordForm(t, token)));
+        case 'weak_password':
+          return send(reply, 400, page(locale, t.choose, choosePasswordForm(t, token, t.weak)));
         case 'activation_expired':
           return send(
             reply,

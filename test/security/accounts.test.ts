@@ -103,10 +103,15 @@ forEachDialect('1. signup with a taken email', (t) => {
     }
     expect(await accountRowsFor(t().db, email)).toBe(1);
 
-    // Whoever won, the address received one live link (each notice supersedes the link before it).
+    // Whoever won, the address received one live link (each notice supersedes the link before it), and
+    // as three signups competed, the mailbox owner chooses the password there (docs/security.md 31).
     const statuses: number[] = [];
-    for (const mail of await t().mailsTo(email))
-      statuses.push((await activate(t(), activationTokenIn(mail))).status);
+    for (const mail of await t().mailsTo(email)) {
+      const token = activationTokenIn(mail);
+      statuses.push(
+        (await t().request('POST', '/v1/activation', { token, password: 'amber-pylon-orchard-88' })).status,
+      );
+    }
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
   });
 });

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
@@ -6,8 +6,11 @@ import { Card } from '../../components/card';
 import { TextField } from '../../components/text-field';
 import { invoke } from '../../lib/bridge';
 import { useSubmit } from '../../lib/use-submit';
+import { PasswordMeter } from '../signup/password-meter';
+import { passwordStrength } from '../signup/password-strength';
 
-type Outcome = 'form' | 'activated' | 'used' | 'expired';
+/** `choose`: the account got more than one signup, so the mailbox owner picks the password here. */
+type Outcome = 'form' | 'choose' | 'activated' | 'used' | 'expired';
 
 interface ActivationScreenProps {
   /** From a wem-account://activate deep link: activated at once, without a paste. */
@@ -22,18 +25,25 @@ export function ActivationScreen({ token, online, onSignIn, onResent }: Activati
   const [input, setInput] = useState(token ?? '');
   const [outcome, setOutcome] = useState<Outcome>('form');
   const [email, setEmail] = useState('');
-  const activation = useSubmit(['input']);
+  const [password, setPassword] = useState('');
+  const meterId = useId();
+  const activation = useSubmit(['input', 'password']);
   const resend = useSubmit(['email']);
   const started = useRef<string | undefined>(undefined);
 
-  async function activate(value: string) {
+  async function activate(value: string, chosen?: string) {
     const result = await activation.run(
-      () => invoke('activation.activate', { input: value }),
-      ['activation_used', 'activation_expired'],
+      () =>
+        invoke(
+          'activation.activate',
+          chosen === undefined ? { input: value } : { input: value, password: chosen },
+        ),
+      ['activation_used', 'activation_expired', 'activation_password_required'],
     );
     if (result.ok) setOutcome('activated');
     else if (result.error.code === 'activation_used') setOutcome('used');
     else if (result.error.code === 'activation_expired') setOutcome('expired');
+    else if (result.error.code === 'activation_password_required') setOutcome('choose');
   }
 
   useEffect(() => {
@@ -57,6 +67,51 @@ export function ActivationScreen({ token, online, onSignIn, onResent }: Activati
         <div className="actions">
           <Button onClick={onSignIn}>{t('activation.signIn')}</Button>
         </div>
+      </Card>
+    );
+  }
+
+  if (outcome === 'choose') {
+    return (
+      <Card title={t('activation.chooseTitle')}>
+        <p>{t('activation.choose')}</p>
+        <form
+          className="stack"
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            void activate(input, password);
+          }}
+        >
+          <div className="stack">
+            <TextField
+              label={t('activation.password')}
+              type="password"
+              autoComplete="new-password"
+              required
+              value={password}
+              onChange={setPassword}
+              hint={t('signup.passwordHint')}
+              error={activation.error.fields.password}
+              aria-describedby={meterId}
+            />
+            <PasswordMeter strength={passwordStrength(password, {})} id={meterId} />
+          </div>
+          {activation.error.message ? <Alert tone="error">{activation.error.message}</Alert> : null}
+          <div className="actions">
+            <Button
+              type="submit"
+              busy={activation.busy}
+              busyLabel={t('activation.submitting')}
+              disabled={!online || !password}
+            >
+              {t('activation.chooseSubmit')}
+            </Button>
+            <Button variant="link" onClick={onSignIn}>
+              {t('signIn.title')}
+            </Button>
+          </div>
+        </form>
       </Card>
     );
   }
