@@ -4,6 +4,7 @@ import type { Database, SessionTable } from '../db/schema';
 import type { ServerContext } from '../context';
 import { iso } from '../support/clock';
 import { issueToken, parseToken, secretMatches } from '../support/secret-token';
+import { hasActiveFactor } from '../mfa/factor-strategy';
 
 /** A checked session, as handlers see it: never the hash, never the token. */
 export interface Session {
@@ -70,6 +71,12 @@ export class Sessions {
     if (!row || !secretMatches(parsed.secret, row.secret_hash)) return undefined;
     const now = this.ctx.clock.now();
     if (!this.isLive(row, now)) return undefined;
+    // An enrollment session exists only while the account has no factor (docs/security.md 32): a second
+    // one left over from before the owner enrolled would otherwise add factors with a password alone.
+    if (row.scope !== 'full' && (await hasActiveFactor(this.ctx.db, row.account_id))) {
+      await this.revoke(this.ctx.db, row.id);
+      return undefined;
+    }
     if (now - row.last_seen_at >= touchEveryMs) {
       await this.ctx.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', row.id).execute();
     }
@@ -96,6 +103,17 @@ export class Sessions {
       .updateTable('sessions')
       .set({ revoked_at: this.ctx.clock.now() })
       .where('id', '=', sessionId)
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
+
+  /** Ends the account's enrollment sessions: its first factor is in place, enrolling is over. */
+  async revokeEnrollment(db: Kysely<Database> | Transaction<Database>, accountId: string): Promise<void> {
+    await db
+      .updateTable('sessions')
+      .set({ revoked_at: this.ctx.clock.now() })
+      .where('account_id', '=', accountId)
+      .where('scope', '=', 'enrollment')
       .where('revoked_at', 'is', null)
       .execute();
   }

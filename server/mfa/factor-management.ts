@@ -15,7 +15,7 @@ import type { Session, Sessions } from '../login/sessions';
 import { newId } from '../support/random';
 import type { SecretBox } from '../support/secret-key';
 import type { Challenges } from './challenges';
-import { countsAsFactor, type Db, type Factor } from './factor-strategy';
+import { countingFactorTypes, countsAsFactor, hasActiveFactor, type Db, type Factor } from './factor-strategy';
 import type { MfaFlows } from './flows';
 import { accountForMail, noticeToOwner } from './notices';
 import type { RecoveryCodesFactor } from './recovery-codes';
@@ -149,6 +149,13 @@ export class FactorManagement {
 
     const now = this.ctx.clock.now();
     const upgraded = await this.ctx.db.transaction().execute(async (trx) => {
+      await this.lockAccount(trx, session.accountId);
+      // Two enrollment sessions confirming at once: only the first makes the account's first factor;
+      // the other is stale from that moment (docs/security.md 32) and needs a real sign-in.
+      if (session.scope === 'enrollment' && (await hasActiveFactor(trx, session.accountId))) {
+        await this.sessions.revoke(trx, session.id);
+        return 'stale' as const;
+      }
       await trx
         .updateTable('mfa_factors')
         .set({ status: 'active', activated_at: now, last_used_at: now })
@@ -156,13 +163,15 @@ export class FactorManagement {
         .execute();
       await this.announce(trx, factor, 'added', ip);
       if (session.scope !== 'enrollment') return undefined;
-      // The first factor is in place: the enrollment session gives way to a full, privileged one.
-      await this.sessions.revoke(trx, session.id);
+      // The first factor is in place: every enrollment session gives way, this one to a full,
+      // privileged session.
+      await this.sessions.revokeEnrollment(trx, session.accountId);
       return this.sessions.create(trx, session.accountId, {
         scope: 'full',
         privilegedUntil: now + privilegeMs,
       });
     });
+    if (upgraded === 'stale') throw new ApiError('unauthenticated');
     this.ctx.outbox.kick();
     return {
       factor: factorView({ ...factor, status: 'active' }),
@@ -203,7 +212,7 @@ export class FactorManagement {
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .where('account_id', '=', session.accountId)
           .where('status', '=', 'active')
-          .where('type', 'in', ['email', 'sms', 'totp'])
+          .where('type', 'in', countingFactorTypes)
           .where('id', '!=', factor.id)
           .executeTakeFirstOrThrow();
         if (Number(others.n) === 0) throw new ApiError('last_factor');

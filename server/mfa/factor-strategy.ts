@@ -31,6 +31,21 @@ export interface FactorStrategy {
 }
 
 /** The factors that satisfy rule 7 ("no MFA reset to blank"): recovery codes are a fallback only. */
+export const countingFactorTypes = ['email', 'sms', 'totp'] as const;
+
 export function countsAsFactor(type: string): boolean {
-  return type === 'email' || type === 'sms' || type === 'totp';
+  return (countingFactorTypes as readonly string[]).includes(type);
+}
+
+/** Whether the account has an active factor that counts: from then on, enrolling is over. */
+export async function hasActiveFactor(db: Db, accountId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('mfa_factors')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('status', '=', 'active')
+    .where('type', 'in', countingFactorTypes)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
