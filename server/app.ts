@@ -44,6 +44,7 @@ import { FactorManagement } from './mfa/factor-management';
 import type { FactorStrategy } from './mfa/factor-strategy';
 import { MfaFlows } from './mfa/flows';
 import { OneTimeCodes } from './mfa/one-time-codes';
+import { SendLimits } from './mfa/send-limits';
 import { RecoveryCodesFactor } from './mfa/recovery-codes';
 import { mfaRoutes } from './mfa/routes';
 import { StepUp } from './mfa/step-up';
@@ -99,10 +100,11 @@ function composeMfa(context: ServerContext, keys: ServerKeys, sessions: Sessions
   const seeds = new SecretBox(keys.current, 'totp', context.random, keys.previous);
   const codes = new OneTimeCodes(context, ...derived(keys, 'one-time-codes'));
   const recovery = new RecoveryCodesFactor(context, ...derived(keys, 'recovery-codes'));
+  const limits = new SendLimits(context);
   const strategies = new Map<string, FactorStrategy>(
     [
-      new EmailFactor(context, codes),
-      new SmsFactor(context, codes),
+      new EmailFactor(context, codes, limits),
+      new SmsFactor(context, codes, limits),
       new TotpFactor(context, seeds),
       recovery,
     ].map((s) => [s.type, s]),

@@ -50,3 +50,9 @@ export function maskPhone(e164: string): string {
   const digits = e164.replace(/\D/g, '');
   return digits.length >= 2 ? `•••• ${digits.slice(-2)}` : '••••';
 }
+
+/** The country and calling code of a stored E.164 number ("+31612345678" -> NL, "31"). */
+export function phoneCountry(e164: string): { country: CountryCode | undefined; callingCode: string } {
+  const phone = parsePhoneNumberFromString(e164);
+  return { country: phone?.country, callingCode: phone?.countryCallingCode ?? 'unknown' };
+}

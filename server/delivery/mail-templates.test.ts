@@ -28,6 +28,9 @@ function samples(locale: Locale, typed = 'Jane'): { [T in MailTemplate]: MailVar
     factor_removed: { firstName: typed, factorType: 'email', factorLabel: typed },
     trusted_device_added: { firstName: typed, deviceName: typed, until: '2026-12-06 09:00 UTC' },
     mfa_reset_requested: { firstName: typed },
+    codes_limited: { firstName: typed },
+    codes_failing: { firstName: typed },
+    password_attempts: { firstName: typed },
     mfa_reset_approved: { firstName: typed, note: typed },
     mfa_reset_denied: { firstName: typed, note: typed },
   };

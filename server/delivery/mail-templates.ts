@@ -33,6 +33,9 @@ export interface MailVariables {
   factor_removed: { firstName: string; factorType: string; factorLabel: string };
   trusted_device_added: { firstName: string; deviceName: string; until: string };
   mfa_reset_requested: { firstName: string };
+  codes_limited: { firstName: string };
+  codes_failing: { firstName: string };
+  password_attempts: { firstName: string };
   mfa_reset_approved: { firstName: string; note: string };
   mfa_reset_denied: { firstName: string; note: string };
 }
@@ -145,6 +148,30 @@ const english: Templates = {
       hello(v.firstName),
       'Someone who knows your password asked WEM Support to reset the multi-factor authentication of your account. Support will check the request before anything changes.',
       'If this was not you, change your password and tell WEM Support right away.',
+    ],
+  }),
+  codes_limited: (v) => ({
+    subject: 'Many sign-in codes were requested for your WEM account',
+    paragraphs: [
+      hello(v.firstName),
+      'Your account asked for more sign-in codes by email or SMS than we allow, so we stopped sending them for a while. Someone may be using your account to send codes to other people.',
+      'If this was not you, change your password and check the sign-in methods in My details.',
+    ],
+  }),
+  codes_failing: (v) => ({
+    subject: 'Wrong sign-in codes were entered for your WEM account',
+    paragraphs: [
+      hello(v.firstName),
+      'Someone entered your correct password and then several wrong second-factor codes. They were stopped; you can still sign in with your own factor as usual.',
+      'Was this not you? Then someone knows your password: change it now, in My details.',
+    ],
+  }),
+  password_attempts: (v) => ({
+    subject: 'Someone is trying to sign in to your WEM account',
+    paragraphs: [
+      hello(v.firstName),
+      'There were several sign-in attempts with a wrong password for your account, so each new try now has to wait a while. A computer you trusted with "Trust this computer" can still sign in right away.',
+      'If this was not you, you do not need to do anything: your password was not accepted. If you reuse this password elsewhere, change it.',
     ],
   }),
   mfa_reset_approved: (v) => ({
@@ -262,6 +289,30 @@ const dutch: Templates = {
       hallo(v.firstName),
       'Iemand die je wachtwoord kent, vroeg WEM Support de multifactorauthenticatie van je account te resetten. Support controleert het verzoek voordat er iets verandert.',
       'Was jij dit niet? Wijzig dan je wachtwoord en laat het WEM Support direct weten.',
+    ],
+  }),
+  codes_limited: (v) => ({
+    subject: 'Er zijn veel inlogcodes aangevraagd voor je WEM-account',
+    paragraphs: [
+      hallo(v.firstName),
+      'Je account vroeg meer inlogcodes per e-mail of sms aan dan we toestaan, dus we versturen ze een tijdje niet. Misschien gebruikt iemand je account om codes naar anderen te sturen.',
+      'Was jij dit niet? Wijzig dan je wachtwoord en controleer de inlogmethoden in Mijn gegevens.',
+    ],
+  }),
+  codes_failing: (v) => ({
+    subject: 'Er zijn verkeerde inlogcodes ingevoerd voor je WEM-account',
+    paragraphs: [
+      hallo(v.firstName),
+      'Iemand voerde je juiste wachtwoord in en daarna meerdere verkeerde codes van de tweede stap. Die zijn tegengehouden; jij kunt gewoon inloggen met je eigen factor.',
+      'Was jij dit niet? Dan kent iemand je wachtwoord: wijzig het nu, in Mijn gegevens.',
+    ],
+  }),
+  password_attempts: (v) => ({
+    subject: 'Iemand probeert in te loggen op je WEM-account',
+    paragraphs: [
+      hallo(v.firstName),
+      'Er waren meerdere inlogpogingen met een verkeerd wachtwoord voor je account, dus elke nieuwe poging moet nu even wachten. Een computer die je vertrouwt via "Vertrouw deze computer" kan wel meteen inloggen.',
+      'Was jij dit niet? Dan hoef je niets te doen: je wachtwoord is niet geaccepteerd. Gebruik je dit wachtwoord ook elders, wijzig het dan.',
     ],
   }),
   mfa_reset_approved: (v) => ({

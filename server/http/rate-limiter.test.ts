@@ -43,7 +43,7 @@ for (const dialect of dialects) {
 
       clock.advance(20_000);
       const later = await limiter.consume('resend:jane@example.net', limit);
-      expect(later).toEqual({ allowed: false, retryAfterMs: 40_000 });
+      expect(later).toEqual({ allowed: false, count: 6, retryAfterMs: 40_000 });
     });
 
     it('stays shut until the window ends and then opens a full new window', async () => {

@@ -10,6 +10,8 @@ export interface Limit {
 
 export interface LimitDecision {
   allowed: boolean;
+  /** Events in the current window, this one included. */
+  count: number;
   /** When the window frees up again; only meaningful when refused. */
   retryAfterMs: number;
 }
@@ -46,6 +48,7 @@ export class RateLimiter {
     const allowed = Number(row.count) <= limit.max;
     return {
       allowed,
+      count: Number(row.count),
       retryAfterMs: allowed ? 0 : Math.max(0, Number(row.window_start) + limit.windowMs - now),
     };
   }
@@ -59,7 +62,7 @@ export class RateLimiter {
       .execute();
   }
 
-  async reset(key: string): Promise<void> {
-    await this.db.deleteFrom('rate_limits').where('key', '=', key).execute();
+  async reset(key: string, db: Kysely<Database> | Transaction<Database> = this.db): Promise<void> {
+    await db.deleteFrom('rate_limits').where('key', '=', key).execute();
   }
 }

@@ -30,13 +30,14 @@ export class MfaLogin {
     return this.flows.usable(flow);
   }
 
-  async challenge(loginId: string, factorId: string): Promise<ChallengeResponse> {
+  async challenge(loginId: string, factorId: string, ip: string | null): Promise<ChallengeResponse> {
     const flow = await this.loginFlow(loginId);
     const factor = await this.challenges.factorFor(this.ctx.db, flow, factorId);
     const response = await this.challenges.send(
       flow,
       factor,
       await accountForMail(this.ctx.db, flow.account_id),
+      ip,
     );
     this.ctx.outbox.kick();
     return response;

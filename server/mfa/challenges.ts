@@ -43,13 +43,18 @@ export class Challenges {
     return factor;
   }
 
-  async send(flow: MfaFlow, factor: Factor, account: AccountForMail): Promise<ChallengeResponse> {
+  async send(
+    flow: MfaFlow,
+    factor: Factor,
+    account: AccountForMail,
+    ip: string | null,
+  ): Promise<ChallengeResponse> {
     const strategy = this.strategy(factor.type);
     if (!strategy.send) {
       // An authenticator app or a recovery code: nothing to send, the user reads the code themselves.
       return { factorId: factor.id, type: strategy.type, expiresAt: iso(flow.expires_at) };
     }
-    const sent = await this.ctx.db.transaction().execute((trx) => strategy.send!(trx, factor, flow, account));
+    const sent = await strategy.send(factor, flow, account, ip);
     return {
       factorId: factor.id,
       type: strategy.type,

@@ -1,10 +1,12 @@
 import { asLocale } from '../../common/contract/fields';
-import { maskEmail } from '../../common/domain/email';
+import { maskEmail, normaliseEmail } from '../../common/domain/email';
 import { maskPhone } from '../../common/domain/phone';
 import type { ServerContext } from '../context';
+import { ApiError } from '../http/api-error';
 import type { MfaFlow } from './flows';
 import type { AccountForMail, CodeSent, Db, Factor, FactorStrategy } from './factor-strategy';
 import { codeLifetimeMs, type OneTimeCodes } from './one-time-codes';
+import type { SendLimits } from './send-limits';
 
 /**
  * A factor that proves possession of an address by a code sent there: issue a code bound to the flow
@@ -14,8 +16,9 @@ abstract class CodeFactor implements FactorStrategy {
   abstract readonly type: 'email' | 'sms';
 
   constructor(
-    protected readonly ctx: Pick<ServerContext, 'outbox'>,
+    protected readonly ctx: Pick<ServerContext, 'outbox' | 'db' | 'dialect'>,
     private readonly codes: OneTimeCodes,
+    private readonly limits: SendLimits,
   ) {}
 
   /** Queues the code for delivery and returns the target as the user may see it. */
@@ -29,12 +32,28 @@ abstract class CodeFactor implements FactorStrategy {
 
   protected abstract targetOf(factor: Factor, account: AccountForMail): string;
 
-  async send(db: Db, factor: Factor, flow: MfaFlow, account: AccountForMail): Promise<CodeSent> {
+  /**
+   * The cooldown first, then the send caps (each counted in its own statement, so a refusal, and the
+   * owner's notice about it, stay recorded), then the code and its message in one transaction.
+   */
+  async send(factor: Factor, flow: MfaFlow, account: AccountForMail, ip: string | null): Promise<CodeSent> {
     const target = this.targetOf(factor, account);
-    await this.codes.checkCanSend(db, flow.id, factor.id, target);
-    const issued = await this.codes.issue(db, flow.id, factor.id);
-    const sentTo = await this.deliver(db, target, issued.code, flow, account);
-    return { sentTo, expiresAt: issued.expiresAt, resendAfter: issued.resendAfter };
+    await this.codes.checkCooldown(this.ctx.db, flow.id, factor.id);
+    await this.limits.admit(this.ctx.db, { channel: this.type, flow, account, target, ip });
+    return this.ctx.db.transaction().execute(async (trx) => {
+      // A set-up started in parallel replaces this pending factor: then there is nothing to send to.
+      if (!(await this.stillThere(trx, factor.id))) throw new ApiError('factor_not_found');
+      const issued = await this.codes.issue(trx, flow.id, factor.id);
+      const sentTo = await this.deliver(trx, target, issued.code, flow, account);
+      return { sentTo, expiresAt: issued.expiresAt, resendAfter: issued.resendAfter };
+    });
+  }
+
+  /** The factor row, locked until the code is written (PostgreSQL; SQLite has a single writer). */
+  private async stillThere(trx: Db, factorId: string): Promise<boolean> {
+    let query = trx.selectFrom('mfa_factors').select('id').where('id', '=', factorId);
+    if (this.ctx.dialect === 'postgres') query = query.forUpdate();
+    return (await query.executeTakeFirst()) !== undefined;
   }
 
   verify(db: Db, factor: Factor, flow: MfaFlow, code: string): Promise<boolean> {
@@ -57,12 +76,14 @@ export class EmailFactor extends CodeFactor {
     flow: MfaFlow,
     account: AccountForMail,
   ): Promise<string> {
+    // A name typed at signup goes only to the account's own, proven address (docs/security.md 33).
+    const own = normaliseEmail(target) === normaliseEmail(account.email);
     await this.ctx.outbox.queueMail(db, {
       to: target,
       locale: asLocale(account.locale),
       template: 'code',
       variables: {
-        firstName: account.first_name,
+        firstName: own ? account.first_name : undefined,
         code,
         purpose: flow.kind,
         minutes: codeLifetimeMs / 60_000,

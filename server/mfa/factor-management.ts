@@ -15,10 +15,17 @@ import type { Session, Sessions } from '../login/sessions';
 import { newId } from '../support/random';
 import type { SecretBox } from '../support/secret-key';
 import type { Challenges } from './challenges';
-import { countingFactorTypes, countsAsFactor, hasActiveFactor, type Db, type Factor } from './factor-strategy';
+import {
+  countingFactorTypes,
+  countsAsFactor,
+  hasActiveFactor,
+  type Db,
+  type Factor,
+} from './factor-strategy';
 import type { MfaFlows } from './flows';
 import { accountForMail, noticeToOwner } from './notices';
 import type { RecoveryCodesFactor } from './recovery-codes';
+import { smsCountryAllowed } from './send-limits';
 import { newTotpSecret, totpUri } from './totp';
 import type { TrustedDevices } from './trusted-devices';
 
@@ -83,6 +90,8 @@ export class FactorManagement {
       const wanted = request.country ?? (account.locale === 'nl' ? 'NL' : undefined);
       const phone = normalisePhone(request.phone, wanted && isSupportedCountry(wanted) ? wanted : undefined);
       if (!phone.ok) throw new ApiError('invalid_phone', { reason: phone.reason });
+      if (!smsCountryAllowed(this.ctx.config, phone.e164))
+        throw new ApiError('invalid_phone', { reason: 'country_not_allowed' });
       target = phone.e164;
       label = maskPhone(target);
     }
@@ -122,7 +131,7 @@ export class FactorManagement {
       response.secret = secret;
       response.otpauthUri = totpUri(account.email, secret);
     } else {
-      const sent = await this.challenges.send(flow, factor, account);
+      const sent = await this.challenges.send(flow, factor, account, ip);
       this.ctx.outbox.kick();
       response.sentTo = sent.sentTo;
       response.expiresAt = sent.expiresAt;
@@ -179,13 +188,14 @@ export class FactorManagement {
     };
   }
 
-  async resend(session: Session, factorId: string) {
+  async resend(session: Session, factorId: string, ip: string | null) {
     const { flow, factor } = await this.enrollment(session, factorId);
     if (factor.type !== 'email' && factor.type !== 'sms') throw new ApiError('factor_not_found');
     const sent = await this.challenges.send(
       flow,
       factor,
       await accountForMail(this.ctx.db, session.accountId),
+      ip,
     );
     this.ctx.outbox.kick();
     return {

@@ -25,7 +25,8 @@ export interface CodeSent {
  */
 export interface FactorStrategy {
   readonly type: FactorType;
-  send?(db: Db, factor: Factor, flow: MfaFlow, account: AccountForMail): Promise<CodeSent>;
+  /** Sends a code for the flow; opens its own transaction (the send caps commit on their own). */
+  send?(factor: Factor, flow: MfaFlow, account: AccountForMail, ip: string | null): Promise<CodeSent>;
   /** True only for a right code that has not been used before; any state change is atomic. */
   verify(db: Db, factor: Factor, flow: MfaFlow, code: string): Promise<boolean>;
 }

@@ -7,8 +7,6 @@ import { KeyedDigest } from '../support/secret-key';
 
 export const codeLifetimeMs = 10 * 60_000;
 export const resendCooldownMs = 30_000;
-/** Codes sent to one address or number per hour, whoever asks: a mail/SMS bomb stops here. */
-export const sendsPerTargetPerHour = { max: 10, windowMs: 3_600_000 };
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -22,15 +20,15 @@ export class OneTimeCodes {
 
   /** `previousHmacKey`: the same purpose's key from PREVIOUS_SECRET_KEY, so codes sent before a rotation still work. */
   constructor(
-    private readonly ctx: Pick<ServerContext, 'clock' | 'random' | 'limiter'>,
+    private readonly ctx: Pick<ServerContext, 'clock' | 'random'>,
     hmacKey: Buffer,
     previousHmacKey?: Buffer,
   ) {
     this.digests = new KeyedDigest(hmacKey, previousHmacKey);
   }
 
-  /** Cooldown and per-target limits, checked before anything is written or sent. */
-  async checkCanSend(db: Db, flowId: string, factorId: string, target: string): Promise<void> {
+  /** One code per flow and factor per cooldown: checked before anything is counted, written or sent. */
+  async checkCooldown(db: Db, flowId: string, factorId: string): Promise<void> {
     const now = this.ctx.clock.now();
     const last = await db
       .selectFrom('mfa_codes')
@@ -43,14 +41,6 @@ export class OneTimeCodes {
       throw new ApiError('resend_too_soon', {
         retryAfterSeconds: Math.ceil((last.created_at + resendCooldownMs - now) / 1000),
       });
-    }
-    const decision = await this.ctx.limiter.consume(
-      `code-send:${target.toLowerCase()}`,
-      sendsPerTargetPerHour,
-      db,
-    );
-    if (!decision.allowed) {
-      throw new ApiError('resend_too_soon', { retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000) });
     }
   }
 

@@ -57,7 +57,7 @@ export function mfaRoutes(app: ApiInstance, ctx: ServerContext, s: MfaServices):
         response: { 200: challengeResponse, ...errorResponses(400, 404, 410, 429) },
       },
     },
-    async (request) => s.login.challenge(request.params.loginId, request.body.factorId),
+    async (request) => s.login.challenge(request.params.loginId, request.body.factorId, request.ip),
   );
 
   app.post(
@@ -103,7 +103,7 @@ export function mfaRoutes(app: ApiInstance, ctx: ServerContext, s: MfaServices):
         response: { 200: challengeResponse, ...errorResponses(400, 401, 403, 404, 429) },
       },
     },
-    async (request) => s.stepUp.challenge(sessionOf(request), request.body.factorId),
+    async (request) => s.stepUp.challenge(sessionOf(request), request.body.factorId, request.ip),
   );
 
   app.post(
@@ -166,7 +166,7 @@ export function mfaRoutes(app: ApiInstance, ctx: ServerContext, s: MfaServices):
         response: { 200: resendResponse, ...errorResponses(401, 404, 410, 429) },
       },
     },
-    async (request) => s.factors.resend(sessionOf(request), request.params.id),
+    async (request) => s.factors.resend(sessionOf(request), request.params.id, request.ip),
   );
 
   app.delete(

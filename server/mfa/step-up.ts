@@ -18,13 +18,14 @@ export class StepUp {
     private readonly challenges: Challenges,
   ) {}
 
-  async challenge(session: Session, factorId: string): Promise<ChallengeResponse> {
+  async challenge(session: Session, factorId: string, ip: string | null): Promise<ChallengeResponse> {
     const flow = await this.openFlow(session);
     const factor = await this.challenges.factorFor(this.ctx.db, flow, factorId);
     const response = await this.challenges.send(
       flow,
       factor,
       await accountForMail(this.ctx.db, session.accountId),
+      ip,
     );
     this.ctx.outbox.kick();
     return response;

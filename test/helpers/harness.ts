@@ -48,12 +48,16 @@ export interface TestApi {
   db: DatabaseHandle['db'];
   dialect: Dialect;
   dataDir: string;
-  /** Sends a JSON request through Fastify's inject (the full HTTP stack, no socket). */
+  /**
+   * Sends a JSON request through Fastify's inject (the full HTTP stack, no socket), from 127.0.0.1 or
+   * from `from` (the client address the API sees).
+   */
   request(
     method: string,
     url: string,
     body?: unknown,
     headers?: Record<string, string>,
+    from?: string,
   ): Promise<{ status: number; body: JsonResponse; headers: Record<string, unknown> }>;
   /** Delivers queued mail to the SMTP peer and returns what the address has received so far. */
   mailsTo(address: string): Promise<ReceivedMail[]>;
@@ -71,6 +75,31 @@ export interface SignupFields {
   company?: string;
   locale?: 'en' | 'nl';
   acceptTerms: true;
+}
+
+/** One JSON request through Fastify's inject, parsed loosely; HTML and empty bodies stay text. */
+export async function injectJson(
+  api: AccountApi,
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  from = '127.0.0.1',
+): Promise<{ status: number; body: JsonResponse; headers: Record<string, unknown> }> {
+  const response = await api.app.inject({
+    method: method as 'GET',
+    url,
+    remoteAddress: from,
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  let parsed: JsonResponse = response.body;
+  try {
+    parsed = response.body ? JSON.parse(response.body) : undefined;
+  } catch {
+    // HTML pages and empty bodies stay as text.
+  }
+  return { status: response.statusCode, body: parsed, headers: response.headers };
 }
 
 let counter = 0;
@@ -119,21 +148,7 @@ export async function startTestApi(dialect: Dialect, options: TestApiOptions = {
     db: database.handle.db,
     dialect,
     dataDir,
-    async request(method, url, body, headers = {}) {
-      const response = await api.app.inject({
-        method: method as 'GET',
-        url,
-        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-        payload: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      let parsed: JsonResponse = response.body;
-      try {
-        parsed = response.body ? JSON.parse(response.body) : undefined;
-      } catch {
-        // HTML pages and empty bodies stay as text.
-      }
-      return { status: response.statusCode, body: parsed, headers: response.headers };
-    },
+    request: (method, url, body, headers, from) => injectJson(api, method, url, body, headers, from),
     async mailsTo(address) {
       await api.worker.drain();
       return smtp.to(address);

@@ -5,7 +5,7 @@ import { normaliseEmail } from '../../common/domain/email';
 import { buildApp, type AccountApi } from '../../server/app';
 import { openDatabase, type DatabaseHandle } from '../../server/db/connect';
 import { smtpTransport } from '../../server/delivery/transports';
-import type { JsonResponse, TestApi } from './harness';
+import { injectJson, type TestApi } from './harness';
 
 /** POST /v1/login through the given instance. */
 export function login(
@@ -66,21 +66,7 @@ export async function secondInstance(t: TestApi): Promise<SecondInstance> {
   });
   return {
     api,
-    async request(method, url, body, headers = {}) {
-      const response = await api.app.inject({
-        method: method as 'GET',
-        url,
-        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-        payload: body === undefined ? undefined : JSON.stringify(body),
-      });
-      let parsed: JsonResponse = response.body;
-      try {
-        parsed = response.body ? JSON.parse(response.body) : undefined;
-      } catch {
-        // Not JSON: keep the text.
-      }
-      return { status: response.statusCode, body: parsed, headers: response.headers };
-    },
+    request: (method, url, body, headers, from) => injectJson(api, method, url, body, headers, from),
     async close() {
       await api.close();
       await handle.db.destroy();
