@@ -39,6 +39,7 @@ import { cryptoRandom, type Random } from './support/random';
 import { deriveKey, loadOrCreateSecretKey, SecretBox } from './support/secret-key';
 import { fileSmsProvider, twilioDefaultBaseUrl, twilioSmsProvider, type SmsProvider } from './delivery/sms';
 import { Challenges } from './mfa/challenges';
+import { CodeFailures } from './mfa/code-failures';
 import { EmailFactor, SmsFactor } from './mfa/code-factors';
 import { FactorManagement } from './mfa/factor-management';
 import type { FactorStrategy } from './mfa/factor-strategy';
@@ -110,7 +111,7 @@ function composeMfa(context: ServerContext, keys: ServerKeys, sessions: Sessions
     ].map((s) => [s.type, s]),
   );
   const flows = new MfaFlows(context);
-  const challenges = new Challenges(context, flows, strategies);
+  const challenges = new Challenges(context, flows, strategies, new CodeFailures(context));
   const devices = new TrustedDevices(context);
   return {
     flows,

@@ -6,11 +6,14 @@ import type { TrustedDevices } from '../mfa/trusted-devices';
 import { iso } from '../support/clock';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
-import type { PasswordGuard } from './password-guard';
+import { accountForMail, noticeToOwner } from '../mfa/notices';
+import { guardPolicy, type PasswordGuard } from './password-guard';
 import type { NewSession, Sessions } from './sessions';
 
 /** Failed password attempts one client address may make in 15 minutes, over all accounts. */
 export const loginIpLimit = { max: 100, windowMs: 15 * 60_000 };
+/** Wrong passwords with one trusted computer's token per hour before it stops bypassing the guard. */
+export const trustedComputerPasswordBudget = { max: 5, windowMs: 3_600_000 };
 
 export interface LoginInput {
   email: string;
@@ -37,23 +40,30 @@ export class LoginService {
     const emailNormalized = normaliseEmail(input.email);
     const guardKey = `login:${emailNormalized}`;
 
-    // One client spraying passwords over many accounts: counted per address, handed back on success.
-    const byIp = await this.ctx.limiter.consume(`login-ip:${ip ?? 'unknown'}`, loginIpLimit);
-    if (!byIp.allowed)
-      throw new ApiError('rate_limited', { retryAfterSeconds: Math.ceil(byIp.retryAfterMs / 1000) });
+    // The owner on a computer they trusted is not held back by what others do from the same network
+    // (the per-address limit) or against the account (the password guard): a live device token of
+    // this account has its own, small budget of wrong passwords instead.
+    const trusted = await this.trustedComputer(emailNormalized, input.deviceToken);
+    if (!trusted) {
+      // One client spraying passwords over many accounts: counted per address, handed back on success.
+      const byIp = await this.ctx.limiter.consume(`login-ip:${ip ?? 'unknown'}`, loginIpLimit);
+      if (!byIp.allowed)
+        throw new ApiError('rate_limited', { retryAfterSeconds: Math.ceil(byIp.retryAfterMs / 1000) });
 
-    if (!(await this.guard.reserve(guardKey))) {
-      await this.ctx.hasher.verifyDummy(input.password);
-      const account = await this.findAccount(emailNormalized);
-      if (account) {
-        await this.ctx.audit.record(this.ctx.db, {
-          accountId: account.id,
-          actor: 'user',
-          action: 'login.password_refused_locked',
-          ip,
-        });
+      if (!(await this.guard.reserve(guardKey))) {
+        await this.ctx.hasher.verifyDummy(input.password);
+        const account = await this.findAccount(emailNormalized);
+        if (account) {
+          await this.ctx.audit.record(this.ctx.db, {
+            accountId: account.id,
+            actor: 'user',
+            action: 'login.password_refused_locked',
+            ip,
+          });
+          await this.warnOwner(account.id);
+        }
+        throw new ApiError('invalid_credentials');
       }
-      throw new ApiError('invalid_credentials');
     }
 
     const account = await this.findAccount(emailNormalized);
@@ -68,10 +78,15 @@ export class LoginService {
         action: 'login.password_failed',
         ip,
       });
+      if (!trusted && (await this.guard.failures(guardKey)) >= guardPolicy.freeAttempts)
+        await this.warnOwner(account.id);
       throw new ApiError('invalid_credentials');
     }
-    await this.guard.succeeded(guardKey);
-    await this.ctx.limiter.release(`login-ip:${ip ?? 'unknown'}`);
+    if (trusted) await this.ctx.limiter.release(trusted.budgetKey);
+    else {
+      await this.guard.succeeded(guardKey);
+      await this.ctx.limiter.release(`login-ip:${ip ?? 'unknown'}`);
+    }
 
     if (account.activated_at === null) throw new ApiError('account_not_activated');
 
@@ -142,6 +157,40 @@ export class LoginService {
       .orderBy('created_at')
       .execute();
     return rows.flatMap(({ id, type, label }) => (isFactorType(type) ? [{ id, type, label }] : []));
+  }
+
+  /**
+   * The device behind `deviceToken` when it is a live trusted computer of the account at this address
+   * and still has wrong-password budget; undefined otherwise (then the ordinary limits apply).
+   */
+  private async trustedComputer(
+    emailNormalized: string,
+    deviceToken: string | undefined,
+  ): Promise<{ budgetKey: string } | undefined> {
+    if (!deviceToken) return undefined;
+    const account = await this.findAccount(emailNormalized);
+    const deviceId = account && (await this.devices.live(this.ctx.db, account.id, deviceToken));
+    if (!deviceId) return undefined;
+    const budgetKey = `device-login:${deviceId}`;
+    const budget = await this.ctx.limiter.consume(budgetKey, trustedComputerPasswordBudget);
+    return budget.allowed ? { budgetKey } : undefined;
+  }
+
+  /** Someone is failing at this account's password: its owner hears of it, once a day. */
+  private async warnOwner(accountId: string): Promise<void> {
+    const notice = await this.ctx.limiter.consume(`password-notice:${accountId}`, {
+      max: 1,
+      windowMs: 86_400_000,
+    });
+    if (!notice.allowed) return;
+    await noticeToOwner(
+      this.ctx,
+      this.ctx.db,
+      await accountForMail(this.ctx.db, accountId),
+      'password_attempts',
+      {},
+    );
+    this.ctx.outbox.kick();
   }
 
   private findAccount(emailNormalized: string) {

@@ -55,7 +55,7 @@ export class MfaLogin {
   ): Promise<LoginVerifyResponse> {
     const flow = await this.loginFlow(loginId);
     const factor = await this.challenges.factorFor(this.ctx.db, flow, input.factorId);
-    await this.challenges.verify(flow, factor, input.code);
+    await this.challenges.verify(flow, factor, input.code, ip);
 
     const result = await this.ctx.db.transaction().execute(async (trx) => {
       let trustedDevice;

@@ -77,6 +77,11 @@ export class PasswordGuard {
     return result.numUpdatedRows === 1n ? true : 'conflict';
   }
 
+  /** Consecutive failures so far (0 for an unknown key). */
+  async failures(key: string): Promise<number> {
+    return (await this.read(key))?.attempts ?? 0;
+  }
+
   /** The password was right: forget the failures (the attempt does not count toward the hour either). */
   async succeeded(key: string): Promise<void> {
     const row = await this.read(key);

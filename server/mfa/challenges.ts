@@ -3,10 +3,8 @@ import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { iso } from '../support/clock';
 import type { AccountForMail, Db, Factor, FactorStrategy } from './factor-strategy';
+import type { CodeFailures } from './code-failures';
 import { maxCodeAttempts, type MfaFlow, type MfaFlows } from './flows';
-
-/** Wrong codes one account may make per hour over all its flows: a TOTP guesser cannot just start over. */
-export const codeFailuresPerAccountPerHour = { max: 20, windowMs: 3_600_000 };
 
 /**
  * Sending and checking codes inside a flow, the same for login, step-up and enrollment. The factor
@@ -18,6 +16,7 @@ export class Challenges {
     private readonly ctx: Pick<ServerContext, 'db' | 'clock' | 'limiter'>,
     private readonly flows: MfaFlows,
     private readonly strategies: ReadonlyMap<string, FactorStrategy>,
+    private readonly failures: CodeFailures,
   ) {}
 
   strategy(type: string): FactorStrategy {
@@ -65,24 +64,21 @@ export class Challenges {
   }
 
   /**
-   * Checks a code. An attempt is reserved first (flow cap and the account's hourly cap), so parallel
-   * guesses are counted before any is checked. A right code completes the flow exactly once.
+   * Checks a code. An attempt is reserved first (the source's budgets, then the flow's five), so
+   * parallel guesses are counted before any is checked. A right code completes the flow exactly once.
    */
-  async verify(flow: MfaFlow, factor: Factor, code: string): Promise<void> {
-    const hourly = await this.ctx.limiter.consume(
-      `code-fail:${flow.account_id}`,
-      codeFailuresPerAccountPerHour,
-    );
-    if (!hourly.allowed)
-      throw new ApiError('too_many_attempts', { retryAfterSeconds: Math.ceil(hourly.retryAfterMs / 1000) });
-
+  async verify(flow: MfaFlow, factor: Factor, code: string, ip: string | null): Promise<void> {
+    await this.failures.reserve(flow.account_id, ip);
     const attempt = await this.flows.reserveAttempt(this.ctx.db, flow.id);
-    if (!attempt.ok) throw new ApiError('too_many_attempts');
+    if (!attempt.ok) {
+      await this.failures.release(flow.account_id, ip);
+      throw new ApiError('too_many_attempts');
+    }
 
     const strategy = this.strategy(factor.type);
     const right = await strategy.verify(this.ctx.db, factor, flow, code.replace(/\s/g, ''));
     if (right && (await this.flows.complete(this.ctx.db, flow.id))) {
-      await this.ctx.limiter.release(`code-fail:${flow.account_id}`);
+      await this.failures.release(flow.account_id, ip);
       await this.ctx.db
         .updateTable('mfa_factors')
         .set({ last_used_at: this.ctx.clock.now() })
@@ -91,6 +87,7 @@ export class Challenges {
       return;
     }
     await this.flows.afterFailure(this.ctx.db, flow.id, attempt.attemptsLeft);
+    await this.failures.failed(flow.account_id);
     if (attempt.attemptsLeft <= 0) throw new ApiError('too_many_attempts');
     throw new ApiError('invalid_code', { attemptsLeft: attempt.attemptsLeft });
   }

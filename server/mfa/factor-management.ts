@@ -154,7 +154,7 @@ export class FactorManagement {
     ip: string | null,
   ): Promise<{ factor: ReturnType<typeof factorView>; session?: SessionView }> {
     const { flow, factor } = await this.enrollment(session, factorId);
-    await this.challenges.verify(flow, factor, code);
+    await this.challenges.verify(flow, factor, code, ip);
 
     const now = this.ctx.clock.now();
     const upgraded = await this.ctx.db.transaction().execute(async (trx) => {

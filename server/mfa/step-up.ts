@@ -39,7 +39,7 @@ export class StepUp {
   ): Promise<{ privilegedUntil: string }> {
     const flow = await this.openFlow(session);
     const factor = await this.challenges.factorFor(this.ctx.db, flow, factorId);
-    await this.challenges.verify(flow, factor, code);
+    await this.challenges.verify(flow, factor, code, ip);
     const privilegedUntil = this.ctx.clock.now() + privilegeMs;
     await this.ctx.db
       .updateTable('sessions')

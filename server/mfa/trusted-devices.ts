@@ -41,7 +41,7 @@ export class TrustedDevices {
   }
 
   /** The device id when the token is a live device of this account; undefined for anything else. */
-  async recognise(db: Db, accountId: string, token: string | undefined): Promise<string | undefined> {
+  async live(db: Db, accountId: string, token: string | undefined): Promise<string | undefined> {
     const parsed = token ? parseToken(token) : undefined;
     if (!parsed) return undefined;
     const row = await db
@@ -49,11 +49,22 @@ export class TrustedDevices {
       .selectAll()
       .where('id', '=', parsed.id)
       .executeTakeFirst();
-    const now = this.ctx.clock.now();
     if (!row || !secretMatches(parsed.secret, row.secret_hash)) return undefined;
-    if (row.account_id !== accountId || row.revoked_at !== null || now >= row.expires_at) return undefined;
-    await db.updateTable('trusted_devices').set({ last_used_at: now }).where('id', '=', row.id).execute();
-    return row.id;
+    const live =
+      row.account_id === accountId && row.revoked_at === null && this.ctx.clock.now() < row.expires_at;
+    return live ? row.id : undefined;
+  }
+
+  /** Like `live`, and stamps the device as used now: a sign-in it skipped the factor for. */
+  async recognise(db: Db, accountId: string, token: string | undefined): Promise<string | undefined> {
+    const id = await this.live(db, accountId, token);
+    if (id)
+      await db
+        .updateTable('trusted_devices')
+        .set({ last_used_at: this.ctx.clock.now() })
+        .where('id', '=', id)
+        .execute();
+    return id;
   }
 
   /** Revokes the device a token names, if it belongs to the account; a foreign or forged token does nothing. */
