@@ -18,6 +18,7 @@ import { ApiError } from '../http/api-error';
 import { cryptoRandom } from '../support/random';
 import { loadOrCreateSecretKey } from '../support/secret-key';
 import { MfaResets } from './mfa-resets';
+import { untrusted } from '../support/untrusted-text';
 import { roles, setRole, type Role } from './roles';
 import { parseSecretKey, rotateSecretKey } from './rotate-secret-key';
 
@@ -171,11 +172,14 @@ async function main(argv: string[]): Promise<number> {
       case 'list': {
         const requests = await new MfaResets(api.context).list(command.status);
         if (requests.length === 0) console.log('No MFA reset requests.');
+        // Everything a user typed is printed quoted and escaped: a reason must not forge a line, a
+        // request or a terminal escape sequence in the operator's output (docs/security.md 35).
         for (const r of requests) {
           console.log(
-            `${r.id}  ${r.status.padEnd(8)}  ${r.createdAt}  ${r.email} (${r.firstName} ${r.lastName})\n    reason: ${r.reason}`,
+            `${r.id}  ${r.status.padEnd(8)}  ${r.createdAt}  ${untrusted(r.email)} ${untrusted(`${r.firstName} ${r.lastName}`)}\n    reason: ${untrusted(r.reason)}`,
           );
-          if (r.decidedBy) console.log(`    decided by ${r.decidedBy} at ${r.decidedAt}: ${r.note ?? ''}`);
+          if (r.decidedBy)
+            console.log(`    decided by ${r.decidedBy} at ${r.decidedAt}: ${untrusted(r.note ?? '')}`);
         }
         return 0;
       }

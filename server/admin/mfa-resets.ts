@@ -6,6 +6,9 @@ import { iso } from '../support/clock';
 
 export type Decision = 'approve' | 'deny';
 
+/** The note on the other open requests of an account whose request was approved. */
+export const supersededNote = 'Closed: another reset request for this account was approved.';
+
 /** Who decides: a support account through the API, or an operator through the CLI. */
 export type Decider = { kind: 'support'; accountId: string } | { kind: 'operator'; name: string };
 
@@ -96,6 +99,13 @@ export class MfaResets {
 
       const account = await accountForMail(trx, request.account_id);
       if (decision === 'approve') {
+        // The account starts over: any other open request of it would wipe factors enrolled since.
+        await trx
+          .updateTable('mfa_reset_requests')
+          .set({ status: 'denied', decided_at: now, decided_by: actorName(decider), note: supersededNote })
+          .where('account_id', '=', request.account_id)
+          .where('status', '=', 'pending')
+          .execute();
         await trx.deleteFrom('mfa_factors').where('account_id', '=', request.account_id).execute();
         await trx
           .updateTable('sessions')

@@ -28,6 +28,15 @@ export function requireRole(ctx: Pick<ServerContext, 'db'>, role: Role) {
   };
 }
 
+/** The session proved a factor within the privilege window (sign-in with a factor, or step-up). */
+export function requireRecentFactor(ctx: Pick<ServerContext, 'clock'>) {
+  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    const { privilegedUntil } = sessionOf(request);
+    if (privilegedUntil === null || ctx.clock.now() >= privilegedUntil)
+      throw new ApiError('step_up_required');
+  };
+}
+
 /** Granting and revoking roles is an operator's act (the admin CLI), never an API call. */
 export async function setRole(
   ctx: ServerContext,

@@ -13,7 +13,7 @@ import { errorResponses, type ApiInstance } from '../http/route-types';
 import type { Sessions } from '../login/sessions';
 import { iso } from '../support/clock';
 import type { MfaResets } from './mfa-resets';
-import { requireRole } from './roles';
+import { requireRecentFactor, requireRole } from './roles';
 
 const bearer = [{ bearer: [] }];
 const idParams = z.object({
@@ -32,6 +32,9 @@ export function adminRoutes(
   resets: MfaResets,
 ): void {
   const preHandler = [requireSession(sessions), requireRole(ctx, 'support')];
+  // A decision wipes or keeps someone's factors: it needs a factor proven in the last minutes, not
+  // just a session, which a trusted computer opens with a password alone (docs/security.md 35).
+  const decisionPreHandler = [...preHandler, requireRecentFactor(ctx)];
 
   app.get(
     '/v1/admin/mfa-reset-requests',
@@ -52,7 +55,7 @@ export function adminRoutes(
     app.post(
       `/v1/admin/mfa-reset-requests/:id/${decision}`,
       {
-        preHandler,
+        preHandler: decisionPreHandler,
         schema: {
           tags: ['support'],
           summary:
@@ -63,6 +66,7 @@ export function adminRoutes(
           params: idParams,
           body: decisionRequest,
           response: { 200: resetRequestView, ...errorResponses(400, 401, 403, 404, 409) },
+          description: 'Needs a factor proven within the last 10 minutes (a step-up), else step_up_required.',
         },
       },
       async (request) =>

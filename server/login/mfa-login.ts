@@ -15,6 +15,9 @@ import type { Sessions } from './sessions';
  * a flow that expires, counts wrong codes and completes once. With no factor at hand, the same loginId
  * (proof of the password) files an MFA reset request for support.
  */
+/** Open reset requests one account may have at once; each further one waits for a decision. */
+export const maxPendingResetRequests = 3;
+
 export class MfaLogin {
   constructor(
     private readonly ctx: ServerContext,
@@ -104,21 +107,18 @@ export class MfaLogin {
   ): Promise<{ requestId: string; status: 'pending' }> {
     const flow = await this.loginFlow(loginId);
     const requestId = await this.ctx.db.transaction().execute(async (trx) => {
-      // One open request per account: asking again updates the reason instead of queueing duplicates.
+      // Every request is kept as it was filed, side by side (docs/security.md 35): a second one must not
+      // rewrite the reason support reads, and two competing requests are themselves worth seeing.
       const pending = await trx
         .selectFrom('mfa_reset_requests')
-        .select('id')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('account_id', '=', flow.account_id)
         .where('status', '=', 'pending')
-        .executeTakeFirst();
-      if (pending) {
-        await trx
-          .updateTable('mfa_reset_requests')
-          .set({ reason, ip })
-          .where('id', '=', pending.id)
-          .execute();
-        return pending.id;
-      }
+        .executeTakeFirstOrThrow();
+      if (Number(pending.n) >= maxPendingResetRequests)
+        throw new ApiError('rate_limited', {
+          message: 'Support already has your requests. Wait for their answer.',
+        });
       const id = newId(this.ctx.random);
       await trx
         .insertInto('mfa_reset_requests')

@@ -116,7 +116,7 @@ describe('admin CLI on a SQLite data directory', () => {
       ] as const) {
         expect(list.stdout).toMatch(new RegExp(`${id}\\s+pending`));
         expect(list.stdout).toContain(owner.email);
-        expect(list.stdout).toContain(`reason: ${reason}`);
+        expect(list.stdout).toContain(`reason: ${JSON.stringify(reason)}`);
       }
 
       const approved = await admin('mfa-reset', 'approve', toApprove, '--note', 'Identity checked by phone.');
