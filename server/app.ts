@@ -196,6 +196,16 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
   app.decorateRequest('session', null);
   installErrorHandling(app);
   metrics?.install(app);
+  const strictTransport = config.publicUrl.startsWith('https://');
+  // Every answer: no MIME sniffing. API answers carry tokens, codes and personal data: never cached.
+  // HSTS only where the public address is https (docs/security.md 38).
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-content-type-options', 'nosniff');
+    if (request.url.startsWith('/v1/') && !reply.hasHeader('cache-control'))
+      void reply.header('cache-control', 'no-store');
+    if (strictTransport)
+      void reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+  });
   let closing = false;
   app.addHook('onRequest', async (_request, reply) => {
     if (!closing) return;

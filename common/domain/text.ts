@@ -17,3 +17,21 @@ export function codePointLength(value: string): number {
   for (const _ of value) count++;
   return count;
 }
+
+/** Longest trusted-computer name kept, in code points. */
+export const maxDeviceNameLength = 48;
+
+/**
+ * A trusted computer's name as the client chose it, reduced to a name: letters, digits, spaces and
+ * ' ( ) - _ only, at most 48 code points. It is shown in My details and in the owner's notice mail,
+ * where someone who got in must not be able to write a sentence or a link ("Claim your prize at
+ * https://…") to the owner (docs/security.md 38).
+ */
+export function asDeviceName(raw: string | undefined): string {
+  const words = (raw ?? '')
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{M}\p{N} '’()_-]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return [...words].slice(0, maxDeviceNameLength).join('').trim() || 'Unnamed computer';
+}

@@ -1,4 +1,5 @@
 import type { ChallengeResponse, LoginVerifyResponse } from '../../common/contract/http';
+import { asDeviceName } from '../../common/domain/text';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import type { Challenges } from '../mfa/challenges';
@@ -66,7 +67,7 @@ export class MfaLogin {
         trustedDevice = await this.devices.issue(trx, flow.account_id, input.deviceName);
         const account = await accountForMail(trx, flow.account_id);
         await noticeToOwner(this.ctx, trx, account, 'trusted_device_added', {
-          deviceName: input.deviceName?.trim() || 'Unnamed computer',
+          deviceName: asDeviceName(input.deviceName),
           until: trustedDevice.expiresAt.slice(0, 10),
         });
         await this.ctx.audit.record(trx, {

@@ -77,7 +77,8 @@ export class Sessions {
       await this.revoke(this.ctx.db, row.id);
       return undefined;
     }
-    if (now - row.last_seen_at >= touchEveryMs) {
+    // A short idle timeout must still be honoured between touches: touch at least four times per period.
+    if (now - row.last_seen_at >= Math.min(touchEveryMs, this.ctx.config.sessionIdleTtlMs / 4)) {
       await this.ctx.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', row.id).execute();
     }
     return {

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 import type { ServerContext } from '../context';
+import { asDeviceName } from '../../common/domain/text';
 import { iso } from '../support/clock';
 import { issueToken, parseToken, secretMatches } from '../support/secret-token';
 
@@ -30,7 +31,7 @@ export class TrustedDevices {
         id: issued.id,
         account_id: accountId,
         secret_hash: issued.secretHash,
-        name: name?.trim() || 'Unnamed computer',
+        name: asDeviceName(name),
         created_at: now,
         expires_at: expiresAt,
         last_used_at: null,
