@@ -358,6 +358,55 @@ describe('the desktop UI against a real account API', () => {
     await reached(page, 'Your account is already active', 'activation-used');
     await page.close();
   });
+  it('asks the mailbox owner to choose the password when someone else signed up with the address first', async () => {
+    await relaunch();
+    const page = await browser.newPage({ viewport: { width: 1100, height: 760 }, colorScheme: 'light' });
+    page.setDefaultTimeout(10_000);
+    const email = uniqueEmail('ui-contested');
+    const body = { firstName: 'Jan', lastName: 'Jansen', email, acceptTerms: true };
+    expect(
+      (await services.router.dispatch('signup.create', { ...body, password: 'someone else chose this' })).ok,
+    ).toBe(true);
+    expect(
+      (await services.router.dispatch('signup.create', { ...body, password: 'quiet orchard window' })).ok,
+    ).toBe(true);
+    const live = await api.db
+      .selectFrom('activation_links')
+      .select('id')
+      .where('superseded_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    const token = (await api.mailsTo(email))
+      .map((mail) => new URL(linkIn(mail)).searchParams.get('token') ?? '')
+      .find((candidate) => candidate.startsWith(`${live.id}.`))!;
+
+    await page.goto(host.url);
+    await reached(page, 'Sign in', 'sign-in');
+    host.emit('deepLink', { kind: 'activate', token });
+    await reached(page, 'Choose your password', 'activation-choose-password');
+    await page.getByLabel('New password').fill('password');
+    await page.getByRole('button', { name: 'Activate with this password' }).click();
+    await expect
+      .poll(
+        () => page.getByText('one of the first that attackers try', { exact: false }).first().isVisible(),
+        polling,
+      )
+      .toBe(true);
+    await page.getByLabel('New password').fill('lantern harbour violet 42');
+    await page.getByRole('button', { name: 'Activate with this password' }).click();
+    await reached(page, 'Your account is active', 'activation-done');
+    const signIn = await services.router.dispatch('login.start', {
+      email,
+      password: 'lantern harbour violet 42',
+    });
+    expect(signIn.ok).toBe(true);
+    const other = await services.router.dispatch('login.start', {
+      email,
+      password: 'someone else chose this',
+    });
+    expect(other.ok).toBe(false);
+    await page.close();
+  });
+
   it('shows My details from earlier in the session when the server cannot be reached', async () => {
     const proxy = await recordingProxy(api.url);
     settings.update({ serverUrl: proxy.url });
