@@ -189,7 +189,7 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
     return503OnClosing: false,
     frameworkErrors: answerFrameworkError,
   }).withTypeProvider<ZodTypeProvider>();
-  // JSON in and out (API.md): a text/plain body is a 415, not a string the schema then refuses.
+  // JSON in and out (docs/api.md): a text/plain body is a 415, not a string the schema then refuses.
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from './support/duration';
 
 /**
- * Configuration comes from the environment only (API.md "Configuration"). Every bad value is reported
+ * Configuration comes from the environment only (docs/api.md "Configuration"). Every bad value is reported
  * at once, one line each, before anything starts.
  */
 

@@ -5,7 +5,7 @@ import { migrateToLatest } from './db/migrate';
 import path from 'node:path';
 
 /**
- * `npm run server`: the account API alone, configured from the environment (API.md). Stops gracefully
+ * `npm run server`: the account API alone, configured from the environment (docs/api.md). Stops gracefully
  * on SIGINT/SIGTERM: no new requests, in-flight ones finish, queued mail stays queued for next time.
  */
 async function main(): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * The one catalogue of error codes. The HTTP layer maps each code to its status; clients switch on the
- * code, never on the message. Codes are part of the public contract (API.md): add, never rename.
+ * code, never on the message. Codes are part of the public contract (docs/api.md): add, never rename.
  */
 export const errorCatalogue = {
   validation_failed: { status: 400, message: 'Some fields are missing or not valid.' },

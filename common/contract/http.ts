@@ -11,7 +11,7 @@ import {
 } from './fields';
 
 /**
- * The HTTP contract of the account API (API.md), one schema per request and response. The server
+ * The HTTP contract of the account API (docs/api.md), one schema per request and response. The server
  * validates with these, the desktop client types itself from them, /openapi.json is generated from them.
  */
 
@@ -57,7 +57,7 @@ export const activationSentResponse = z.object({ status: z.literal('activation_s
 
 /**
  * Any string is a well-formed request here: a token that is not one of ours is the contract's
- * `activation_invalid` (API.md), which the service decides, not a `validation_failed`.
+ * `activation_invalid` (docs/api.md), which the service decides, not a `validation_failed`.
  */
 export const activationRequest = z
   .object({

@@ -7,7 +7,7 @@ export * from './authenticator-limits';
 /**
  * The local authenticator's part of the IPC contract (spread into ipc.ts's `ipcChannels` and
  * `ipcEvents`). Secrets travel one way only: the renderer may send one (a pasted URI, a typed
- * secret, an image, an import file), main never sends one back (SECURITY.md 22). Replies and events
+ * secret, an image, an import file), main never sends one back (docs/security.md 22). Replies and events
  * carry names, codes and seconds left; the URI-list export, the one output that holds secrets in
  * clear, is written to a file by main and never returned.
  */

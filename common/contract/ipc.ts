@@ -23,7 +23,7 @@ import {
  * The desktop app's one IPC contract: channel name -> request and response schema. Main registers a
  * handler per channel through one checked `handle()`, the preload exposes exactly these channels, the
  * web host serves the same router over a WebSocket. Nothing here ever carries a session token, a
- * trusted-device token or a secret of the local authenticator (SECURITY.md 22): main keeps those.
+ * trusted-device token or a secret of the local authenticator (docs/security.md 22): main keeps those.
  */
 
 const none = z.object({}).strict();

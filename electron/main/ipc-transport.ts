@@ -20,7 +20,7 @@ export interface IpcTransportOptions {
 }
 
 /**
- * The one place main listens on ipcMain (SECURITY.md 23): every contract channel gets the same
+ * The one place main listens on ipcMain (docs/security.md 23): every contract channel gets the same
  * `handle()`, which refuses calls from any frame that is not the app's own page — no frame, file://,
  * a remote page, or a subframe of another origin — before the router sees the payload. The router
  * then validates the payload against the contract. Returns a function that removes the handlers.

@@ -16,7 +16,7 @@ const defaultSize = { width: 1040, height: 760 };
 const minimumSize = { width: 720, height: 560 };
 
 /**
- * The web preferences of SECURITY.md 24, in one constant so a test can hold them exactly: the page
+ * The web preferences of docs/security.md 24, in one constant so a test can hold them exactly: the page
  * runs isolated and sandboxed, with no Node, and reaches main only through the preload's bridge.
  */
 export function webPreferencesFor(
@@ -67,7 +67,7 @@ export function denyAllPermissions(session: Session): void {
   session.setPermissionCheckHandler(() => false);
 }
 
-/** Creates the one app window, wired per SECURITY.md 24, and loads the app's page. */
+/** Creates the one app window, wired per docs/security.md 24, and loads the app's page. */
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   const saved = options.windowState.load();
   // No saved place: Electron centres the window on the primary screen.

@@ -158,7 +158,7 @@ describe('desktop services against a real account API', () => {
     expect(devices[0]?.revoked_at).not.toBeNull();
     expect(await value(second, 'login.start', account.credentials)).toMatchObject({ state: 'mfa_required' });
 
-    // SECURITY.md 22: no reply carried a session token, the device token, a loginId or a TOTP secret,
+    // docs/security.md 22: no reply carried a session token, the device token, a loginId or a TOTP secret,
     // except the enrollment secret factors.add shows once for the user's authenticator app.
     expect(proxy.secretsSeen.size).toBeGreaterThanOrEqual(6);
     for (const { channel, reply } of replies) {

@@ -13,7 +13,7 @@ import { TrustedDeviceStore } from './trusted-device-store';
  * The desktop app's composition root below Electron: settings, keychain, session and the account API
  * client wired into one handler per IPC channel. Main (ipcMain), the web host (WebSocket) and tests all
  * drive the same router. Tokens stay here: no reply carries the session token, the trusted-device
- * token or a loginId (SECURITY.md 22).
+ * token or a loginId (docs/security.md 22).
  */
 
 export interface DesktopServicesOptions {

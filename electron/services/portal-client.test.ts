@@ -21,7 +21,7 @@ async function fakeServer(answer: (response: http.ServerResponse) => void) {
   };
 }
 
-describe('server address check (SECURITY.md 26)', () => {
+describe('server address check (docs/security.md 26)', () => {
   it('refuses plain http to another computer', () => {
     for (const url of [
       'http://example.com',

@@ -22,7 +22,7 @@ import { DesktopError } from './ipc-router';
 
 /**
  * The account API as the desktop app sees it: one axios instance per server address, one typed method
- * per endpoint (API.md), answers parsed with the contract's zod schemas. Every failure becomes a
+ * per endpoint (docs/api.md), answers parsed with the contract's zod schemas. Every failure becomes a
  * DesktopError with a contract code, so handlers never see an axios error: an API error body keeps its
  * code and details, no answer at all is `offline`, anything else unexpected is `server_error`.
  */
@@ -42,7 +42,7 @@ function isLoopbackHost(hostname: string): boolean {
 }
 
 /**
- * SECURITY.md 26: https for any host, plain http only for this computer itself (loopback), nothing
+ * docs/security.md 26: https for any host, plain http only for this computer itself (loopback), nothing
  * else (no other scheme, no credentials, query or fragment in the address). Returns the normalised URL.
  */
 export function checkServerUrl(raw: string): string {

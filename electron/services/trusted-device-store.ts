@@ -11,7 +11,7 @@ export function trustedDeviceAccount(serverUrl: string, email: string): string {
 }
 
 /**
- * The "trust this computer" token (API.md rule 4) in the OS keychain and nowhere else. A missing or
+ * The "trust this computer" token (docs/api.md rule 4) in the OS keychain and nowhere else. A missing or
  * locked keychain surfaces as the SecretStore's DesktopError; this store never falls back to a file.
  */
 export class TrustedDeviceStore {

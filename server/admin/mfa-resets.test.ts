@@ -13,7 +13,7 @@ import {
 } from '../../test/helpers/trust';
 import { setRole } from './roles';
 
-// SECURITY.md 21 and API.md rule 8: a user with no factor at hand asks, support decides.
+// docs/security.md 21 and docs/api.md rule 8: a user with no factor at hand asks, support decides.
 
 const note = 'Identity checked by video call.';
 

@@ -19,7 +19,7 @@ function actorName(decider: Decider): string {
 /**
  * MFA reset requests (rule 8): a user with no factor at hand asks, support decides. Approval removes
  * every factor, session and trusted computer of the account, so its next login must enroll again; it
- * is mailed to the owner and audited. Nobody decides their own request (SECURITY.md 21).
+ * is mailed to the owner and audited. Nobody decides their own request (docs/security.md 21).
  */
 export class MfaResets {
   constructor(private readonly ctx: ServerContext) {}

@@ -1,6 +1,6 @@
 import { errorCatalogue, type ErrorCode } from '../../common/contract/errors';
 
-/** Extra fields an error may carry (API.md): which fields failed, why a password is weak, attempts left. */
+/** Extra fields an error may carry (docs/api.md): which fields failed, why a password is weak, attempts left. */
 export interface ErrorExtras {
   message?: string;
   fields?: Record<string, string>;

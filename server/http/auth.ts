@@ -18,7 +18,7 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 export interface SessionRequirement {
   /**
    * An enrollment session (password checked, no factor yet) may reach only what enrolling needs:
-   * GET /v1/me, adding and verifying a factor, and logout (API.md). Everything else refuses it.
+   * GET /v1/me, adding and verifying a factor, and logout (docs/api.md). Everything else refuses it.
    */
   allowEnrollment?: boolean;
 }

@@ -24,7 +24,7 @@ export interface LoginInput {
 /**
  * The password step of login. Unknown address, wrong password and a locked account give the same
  * answer after the same work (one argon2 verification), so neither the answer nor its timing tells an
- * attacker which it was (SECURITY.md 8). Whether the account is activated is told only after a correct
+ * attacker which it was (docs/security.md 8). Whether the account is activated is told only after a correct
  * password.
  */
 export class LoginService {
@@ -93,7 +93,7 @@ export class LoginService {
     const factors = await this.loginFactors(account.id);
     // Recovery codes alone are a fallback, not MFA: such an account enrolls a real factor first.
     if (!factors.some((factor) => countsAsFactor(factor.type))) {
-      // Until the account has a factor, the only way forward is enrolling one (API.md rule 3). This is
+      // Until the account has a factor, the only way forward is enrolling one (docs/api.md rule 3). This is
       // also where an approved MFA reset leads.
       const session = await this.startSession(
         account.id,
@@ -104,7 +104,7 @@ export class LoginService {
       return { state: 'mfa_enrollment_required', session };
     }
 
-    // A trusted computer skips the factor, only with this account's right password (SECURITY.md 16).
+    // A trusted computer skips the factor, only with this account's right password (docs/security.md 16).
     // The session is not privileged: changing factors still asks for one.
     const deviceId = await this.devices.recognise(this.ctx.db, account.id, input.deviceToken);
     if (deviceId) {

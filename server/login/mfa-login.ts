@@ -11,7 +11,7 @@ import { newId } from '../support/random';
 import type { Sessions } from './sessions';
 
 /**
- * The second step of login (API.md): the user picks one of their factors, gets a code if it is mailed
+ * The second step of login (docs/api.md): the user picks one of their factors, gets a code if it is mailed
  * or texted, and verifies it — optionally trusting this computer for TRUSTED_DEVICE_TTL. A loginId is
  * a flow that expires, counts wrong codes and completes once. With no factor at hand, the same loginId
  * (proof of the password) files an MFA reset request for support.

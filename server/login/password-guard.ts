@@ -3,7 +3,7 @@ import type { Database, PasswordGuardTable } from '../db/schema';
 import type { Clock } from '../support/clock';
 
 /**
- * Failed-password limiting per account (SECURITY.md 8-9), keyed on the normalised email so unknown and
+ * Failed-password limiting per account (docs/security.md 8-9), keyed on the normalised email so unknown and
  * known addresses behave the same. Five tries are free; after that each try opens the next one only
  * after a doubling delay (1 s, 2 s, 4 s … capped at 15 min), and never more than 100 tries an hour.
  *

@@ -8,7 +8,7 @@ import { maxCodeAttempts, type MfaFlow, type MfaFlows } from './flows';
 
 /**
  * Sending and checking codes inside a flow, the same for login, step-up and enrollment. The factor
- * must belong to the flow's account (SECURITY.md 14) and be in the state the flow needs: active for
+ * must belong to the flow's account (docs/security.md 14) and be in the state the flow needs: active for
  * login and step-up, the flow's own pending factor for enrollment.
  */
 export class Challenges {

@@ -10,7 +10,7 @@ import {
 } from '../../test/helpers/mfa';
 import { addRecoveryCodes, passwordStep, SmsInbox, wrongCodes } from '../../test/helpers/mfa-factors';
 
-// My details -> Manage MFA (API.md rules 6-7) and SECURITY.md 19.
+// My details -> Manage MFA (docs/api.md rules 6-7) and docs/security.md 19.
 
 const minute = 60_000;
 const inbox = new SmsInbox();

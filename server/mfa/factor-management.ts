@@ -29,7 +29,7 @@ import { smsCountryAllowed } from './send-limits';
 import { newTotpSecret, totpUri } from './totp';
 import type { TrustedDevices } from './trusted-devices';
 
-/** How long a session may change factors after proving a factor (API.md "privileged"). */
+/** How long a session may change factors after proving a factor (docs/api.md "privileged"). */
 export const privilegeMs = 10 * 60_000;
 
 export function factorView(factor: Pick<Factor, 'id' | 'type' | 'label' | 'status'>) {
@@ -229,7 +229,7 @@ export class FactorManagement {
       }
       await trx.deleteFrom('mfa_factors').where('id', '=', factor.id).execute();
       if (factor.status !== 'active') return;
-      // A removed factor may be the one an intruder lacked: end every other way in (SECURITY.md 17).
+      // A removed factor may be the one an intruder lacked: end every other way in (docs/security.md 17).
       await this.devices.revokeAll(trx, session.accountId, session.id);
       await this.sessions.revokeAll(trx, session.accountId, session.id);
       await this.announce(trx, factor, 'removed', ip);

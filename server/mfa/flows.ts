@@ -7,7 +7,7 @@ import { newId } from '../support/random';
 export type FlowKind = 'login' | 'step_up' | 'enroll';
 export type MfaFlow = Selectable<MfaFlowTable>;
 
-/** Wrong codes a flow tolerates before it burns (SECURITY.md 10): five, across resends. */
+/** Wrong codes a flow tolerates before it burns (docs/security.md 10): five, across resends. */
 export const maxCodeAttempts = 5;
 
 export const flowLifetimes: Record<FlowKind, number> = {

@@ -14,7 +14,7 @@ export async function accountForMail(db: Db, accountId: string): Promise<Account
 
 /**
  * Every factor change, new trusted computer and MFA reset is mailed to the account's own address
- * (SECURITY.md 20), in the transaction that made the change, so an intruder cannot act unseen.
+ * (docs/security.md 20), in the transaction that made the change, so an intruder cannot act unseen.
  */
 export async function noticeToOwner<T extends MailTemplate>(
   ctx: Pick<ServerContext, 'outbox'>,

@@ -9,7 +9,7 @@ import {
 } from '../../test/helpers/mfa';
 import { addEmailFactor, passwordStep, wrongCodes } from '../../test/helpers/mfa-factors';
 
-// Step-up (API.md "privileged"): a signed-in user proves a factor again before changing factors.
+// Step-up (docs/api.md "privileged"): a signed-in user proves a factor again before changing factors.
 
 const minute = 60_000;
 

@@ -93,7 +93,7 @@ export const jsonHeaders = { 'content-type': 'application/json' };
 export const formHeaders = { 'content-type': 'application/x-www-form-urlencoded' };
 
 /**
- * A refusal as API.md defines it: a 4xx whose JSON body is `{error:{code,message}}` with a code from
+ * A refusal as docs/api.md defines it: a 4xx whose JSON body is `{error:{code,message}}` with a code from
  * the catalogue, answered with that code's status.
  */
 export function expectContractError(response: RawResponse, what: string, code?: string | string[]): void {

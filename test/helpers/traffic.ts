@@ -67,7 +67,7 @@ export async function call(baseUrl: string, request: Call, deadlineMs: number): 
 }
 
 /**
- * What is wrong with an answer by the contract (API.md), or undefined when nothing is: a success, a 4xx
+ * What is wrong with an answer by the contract (docs/api.md), or undefined when nothing is: a success, a 4xx
  * with a catalogue code at that code's status, or (only when `outage` is true) a 503
  * service_unavailable with Retry-After. Never a 500, never silence.
  */

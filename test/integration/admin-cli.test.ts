@@ -7,7 +7,7 @@ import { startTestApi, type TestApi } from '../helpers/harness';
 import { accountWithTotp, bearer } from '../helpers/mfa';
 import { accountIdOf, requestReset } from '../helpers/trust';
 
-// `npm run admin -- …` (API.md "Commands"): the real CLI process against the SQLite database of an API,
+// `npm run admin -- …` (docs/api.md "Commands"): the real CLI process against the SQLite database of an API,
 // with no MAIL_URL, so its mail goes to DATA_DIR/outbox/mail.
 
 const cliTimeoutMs = adminCliTimeoutMs;

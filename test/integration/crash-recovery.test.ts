@@ -9,7 +9,7 @@ import { SmtpPeer, activationTokenIn } from '../helpers/smtp-peer';
 import { freePort } from '../../scripts/free-port';
 import { startServerProcess, waitUntilAnswering, type ServerProcess } from '../helpers/server-process';
 
-// SECURITY.md 28: the server killed (SIGKILL, no shutdown) in the middle of signups. After a restart,
+// docs/security.md 28: the server killed (SIGKILL, no shutdown) in the middle of signups. After a restart,
 // every signup that was answered 202 has its account and its activation mail, and every account that
 // was committed at all has its mail (the mail is written in the signup's own transaction).
 

@@ -64,7 +64,7 @@ function requestSchema(doc: JsonResponse, key: string): JsonResponse {
   return resolve(doc, nonNull);
 }
 
-/** The request bodies of API.md, as the contract defines them, and the error statuses API.md lists. */
+/** The request bodies of docs/api.md, as the contract defines them, and the error statuses docs/api.md lists. */
 const contractRoutes: {
   route: string;
   body?: z.ZodObject;
@@ -206,7 +206,7 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('lists the error statuses of API.md and the bearer scheme on the routes that need a session', () => {
+  it('lists the error statuses of docs/api.md and the bearer scheme on the routes that need a session', () => {
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     for (const { route, errors, authenticated } of contractRoutes) {
       const op = operation(doc, route);

@@ -3,7 +3,7 @@ import { retryDelay } from '../../server/delivery/outbox-worker';
 import { forEachDialect, uniqueEmail, type TestApi } from '../helpers/harness';
 import { activationTokenIn } from '../helpers/smtp-peer';
 
-// SECURITY.md 27: with the mail server down, signup still succeeds, the mail waits in the outbox and
+// docs/security.md 27: with the mail server down, signup still succeeds, the mail waits in the outbox and
 // goes out (once) when the mail server is back.
 
 const signupFields = (email: string) => ({

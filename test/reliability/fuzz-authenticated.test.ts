@@ -14,7 +14,7 @@ import { accountWithTotp, type EnrolledAccount } from '../helpers/mfa';
 import { addEmailFactor } from '../helpers/mfa-factors';
 import { accountIdOf, loginWithTotp, requestReset, supportAgent } from '../helpers/trust';
 
-// SECURITY.md 30 with a valid session: on every route behind a session (/v1/me…, factors, step-up,
+// docs/security.md 30 with a valid session: on every route behind a session (/v1/me…, factors, step-up,
 // devices, logout, and the support API with the support role), arbitrary path parameters, query
 // strings and bodies give a success or a 4xx with a contract code, never a 5xx, and no row of another
 // account changes. Path parameters are often the other account's real factor and device ids, so a

@@ -10,7 +10,7 @@ import {
   snapshotTables,
 } from '../helpers/http-robustness';
 
-// SECURITY.md 30, by property: on every route the app registers, arbitrary JSON bodies, path
+// docs/security.md 30, by property: on every route the app registers, arbitrary JSON bodies, path
 // parameters, query strings and bearer tokens give a refusal with a contract error code, never a 5xx,
 // and change no row. Seeded, so a failure names a case that reproduces.
 

@@ -7,7 +7,7 @@ import { addEmailFactor, passwordStep, wrongCodes } from '../helpers/mfa-factors
 import { activationTokenIn } from '../helpers/smtp-peer';
 import { loginWithTotp, nextTotpCode } from '../helpers/trust';
 
-// SECURITY.md 29: two API instances on one PostgreSQL database. Brute-force limits and single-use rules
+// docs/security.md 29: two API instances on one PostgreSQL database. Brute-force limits and single-use rules
 // live in the database, so requests split over both instances at the same moment get no more than one
 // instance would give. (Parallel requests over two connection pools race for real only on PostgreSQL.)
 

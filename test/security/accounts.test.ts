@@ -6,7 +6,7 @@ import { median } from '../helpers/login';
 import { activationTokenIn } from '../helpers/smtp-peer';
 
 /**
- * SECURITY.md, "Accounts and activation", cases 1-7, played as an attacker would. The expiry edges of
+ * docs/security.md, "Accounts and activation", cases 1-7, played as an attacker would. The expiry edges of
  * case 3 and the older link dying on resend (case 5) are tested next to the code, in
  * server/accounts/activation.test.ts, with the rest of the single-flow behaviour.
  */

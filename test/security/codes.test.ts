@@ -13,7 +13,7 @@ import {
   wrongCodes,
 } from '../helpers/mfa-factors';
 
-// SECURITY.md 10-15: what someone holding a password (or less) can do against the second factor.
+// docs/security.md 10-15: what someone holding a password (or less) can do against the second factor.
 
 const minute = 60_000;
 const inbox = new SmsInbox();

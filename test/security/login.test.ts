@@ -9,7 +9,7 @@ import {
 } from '../helpers/harness';
 import { login, passwordChecksFailed, secondInstance, timed, type SecondInstance } from '../helpers/login';
 
-// SECURITY.md 6, 8, 9 and 29: what an attacker guessing passwords can learn and how fast.
+// docs/security.md 6, 8, 9 and 29: what an attacker guessing passwords can learn and how fast.
 
 const wrongPassword = 'not-the-right-password-7';
 const freeAttempts = 5;
@@ -209,7 +209,7 @@ for (const dialect of dialects) {
       expect(me.status).toBe(200);
     });
 
-    // Parallel requests across two connection pools race for real only on PostgreSQL (SECURITY.md 29).
+    // Parallel requests across two connection pools race for real only on PostgreSQL (docs/security.md 29).
     if (dialect === 'postgres') {
       it('checks at most the free attempts when both instances get wrong passwords at once', async () => {
         const account = await first.activeAccount();

@@ -13,7 +13,7 @@ import {
 } from '../helpers/http-robustness';
 
 /**
- * SECURITY.md 30: malformed, oversized and unicode-tricky input on every endpoint is a 4xx with an
+ * docs/security.md 30: malformed, oversized and unicode-tricky input on every endpoint is a 4xx with an
  * error code from the catalogue, never a 5xx, and never changes a row.
  */
 

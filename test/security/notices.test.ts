@@ -5,7 +5,7 @@ import { addEmailFactor, addRecoveryCodes, addSmsFactor, SmsInbox } from '../hel
 import { activationTokenIn, type ReceivedMail } from '../helpers/smtp-peer';
 import { enrolledAccount, loginWithTotp, requestReset, supportAgent } from '../helpers/trust';
 
-// SECURITY.md 20: every factor change, new trusted computer and MFA reset is mailed to the account owner,
+// docs/security.md 20: every factor change, new trusted computer and MFA reset is mailed to the account owner,
 // at the account's own address, in the account's language, and no notice carries a secret.
 
 const inbox = new SmsInbox();

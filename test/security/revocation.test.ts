@@ -10,7 +10,7 @@ import {
 } from '../helpers/mfa-factors';
 import { loginWithDevice, loginWithTotp, nextTotpCode, requestReset, supportAgent } from '../helpers/trust';
 
-// SECURITY.md 17 (factor removal and MFA reset revoke trusted computers and other sessions) and 18 (the
+// docs/security.md 17 (factor removal and MFA reset revoke trusted computers and other sessions) and 18 (the
 // last email/SMS/TOTP factor stays, also under a race). Password change does not exist in the API yet.
 
 const inbox = new SmsInbox();

@@ -3,7 +3,7 @@ import { forEachDialect, type JsonResponse, type TestApi } from '../helpers/harn
 import { accountWithTotp, bearer } from '../helpers/mfa';
 import { loginWithDevice, loginWithTotp, stepUpWithTotp } from '../helpers/trust';
 
-// SECURITY.md 16 and API.md rules 4-5: "Trust this computer (skip MFA for a week)".
+// docs/security.md 16 and docs/api.md rules 4-5: "Trust this computer (skip MFA for a week)".
 
 const day = 86_400_000;
 const week = 7 * day;

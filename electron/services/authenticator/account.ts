@@ -2,7 +2,7 @@ import { DesktopError } from '../ipc-router';
 
 /**
  * One authenticator account as the user added it: everything needed to compute its codes. It holds
- * the shared secret, so it lives in main only (SECURITY.md 22); the renderer gets a CodeView.
+ * the shared secret, so it lives in main only (docs/security.md 22); the renderer gets a CodeView.
  */
 export type OtpAlgorithm = 'SHA1' | 'SHA256' | 'SHA512';
 export type OtpDigits = 6 | 7 | 8;

@@ -4,7 +4,7 @@ import type { AuthenticatorEntry } from './account';
 import type { AuthenticatorVault } from './vault';
 
 /**
- * What the renderer may see of an entry (SECURITY.md 22): names and codes, never the secret, the
+ * What the renderer may see of an entry (docs/security.md 22): names and codes, never the secret, the
  * algorithm or the HOTP counter. TOTP: the code now, the next period's code and the seconds left in
  * this period. HOTP: the code at the current counter; `nextCode`, `period` and `secondsLeft` are null.
  */

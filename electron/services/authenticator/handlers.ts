@@ -61,7 +61,7 @@ const uncertain = ['offline', 'server_error', 'service_unavailable', 'internal_e
 /**
  * The local authenticator behind the IPC contract: the vault, its codes, the lock, imports and
  * exports, QR codes from images and screens, and the WEM account's own enrollment. Every reply and
- * event goes through the contract's schemas, which name no secret field (SECURITY.md 22). One timer
+ * event goes through the contract's schemas, which name no secret field (docs/security.md 22). One timer
  * drives the `authenticatorCodes` event: it wakes at the next period boundary of any entry or when
  * the idle lock falls due, whichever is first.
  */

@@ -22,7 +22,7 @@ const panels: Panel[] = ['add', 'import', 'export', 'lock'];
 
 /**
  * The local authenticator: codes for any account, made in main and shown here by name, code, next
- * code and time left; never a secret (SECURITY.md 22). Works signed in or out, online or not.
+ * code and time left; never a secret (docs/security.md 22). Works signed in or out, online or not.
  */
 export function AuthenticatorScreen({ online }: { online: boolean }) {
   const { t } = useTranslation();

@@ -1,6 +1,6 @@
 import type { MeResponse } from '../../../../common/contract/http';
 
-/** API.md: proving a factor lets the session change factors for this long. */
+/** docs/api.md: proving a factor lets the session change factors for this long. */
 const privilegeMs = 10 * 60_000;
 
 /**

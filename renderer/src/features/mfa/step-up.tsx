@@ -6,7 +6,7 @@ import { invoke } from '../../lib/bridge';
 import { CodeEntry, FactorRadios, useFactorChallenge } from '../login/factor-challenge';
 
 /**
- * Proving a factor again before changing factors (API.md: privileged for 10 minutes). The same choice
+ * Proving a factor again before changing factors (docs/api.md: privileged for 10 minutes). The same choice
  * as at sign-in, among the account's active factors.
  */
 export function StepUp({

@@ -21,7 +21,7 @@ export function useMe() {
   return { me, error, reload };
 }
 
-/** The factors that count for "at least 2": active ones, recovery codes aside (API.md rule 7). */
+/** The factors that count for "at least 2": active ones, recovery codes aside (docs/api.md rule 7). */
 export function activeFactors(me: MeResponse | undefined): MeResponse['factors'] {
   return (me?.factors ?? []).filter(
     (factor) => factor.status === 'active' && factor.type !== 'recovery_codes',
