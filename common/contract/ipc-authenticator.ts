@@ -88,7 +88,8 @@ const named = z.object({ issuer: z.string(), label: z.string() });
 export const addReport = z.object({
   added: z.array(named.extend({ id: z.string() })),
   duplicates: z.array(named),
-  unsupported: z.array(named.extend({ type: z.string() })),
+  /** `reason`: `unsupported_type` (e.g. MOTP) or `unsupported_algorithm` (then `type` names it, e.g. MD5). */
+  unsupported: z.array(named.extend({ type: z.string(), reason: z.string() })),
   errors: z.array(named.extend({ position: z.number().int(), reason: z.string() })),
   /** The user closed the file dialog without choosing (pickImage). */
   cancelled: z.boolean(),

@@ -138,7 +138,12 @@ export function addReportOf(
   return {
     added: added.map(({ id, issuer, label }) => ({ id, issuer, label })),
     duplicates,
-    unsupported: result.report.unsupported.map(({ issuer, label, type }) => ({ issuer, label, type })),
+    unsupported: result.report.unsupported.map(({ issuer, label, type, reason }) => ({
+      issuer,
+      label,
+      type,
+      reason,
+    })),
     errors: result.report.errors.map(({ position, issuer, label, reason }) => ({
       position,
       issuer,

@@ -1,7 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rewriteVaultEntries } from '../../../test/helpers/authenticator';
 import { MemorySecretStore } from '../../../test/helpers/desktop';
 import { codeOf } from '../../../test/helpers/error-code';
 import { tempDirs } from '../../../test/helpers/temp-dirs';
@@ -10,7 +8,7 @@ import { normaliseSecret, toOtpAccount } from './account';
 import { accountFromManual, accountsFromText } from './adding';
 import { AuthenticatorCodes } from './codes';
 import { importAny } from './importers/detect';
-import { AuthenticatorVault, vaultFileName, vaultKeyAccount, vaultKeyService } from './vault';
+import { AuthenticatorVault } from './vault';
 
 // Issue 17: a secret whose last Base32 character carries bits beyond the last byte ("…QED2") was
 // accepted, then the code generator refused it and the whole code list went blank. Every way in now
@@ -63,48 +61,13 @@ describe('secrets read the way the code generator reads them', () => {
 });
 
 describe('a vault with an entry that makes no codes', () => {
-  /** Rewrites the vault's plaintext as an older version might have left it. */
-  async function tamper(
-    dataDir: string,
-    secrets: MemorySecretStore,
-    change: (entries: Record<string, unknown>[]) => void,
-  ) {
-    const file = path.join(dataDir, vaultFileName);
-    const key = Buffer.from((await secrets.get(vaultKeyService, vaultKeyAccount)) as string, 'base64');
-    const envelope = JSON.parse(await readFile(file, 'utf8'));
-    const aad = Buffer.from('wem-authenticator-vault/1');
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(envelope.nonce, 'base64'));
-    decipher.setAAD(aad);
-    decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
-    const plain = JSON.parse(
-      Buffer.concat([
-        decipher.update(Buffer.from(envelope.ciphertext, 'base64')),
-        decipher.final(),
-      ]).toString(),
-    );
-    change(plain.entries);
-    const nonce = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', key, nonce);
-    cipher.setAAD(aad);
-    const ciphertext = Buffer.concat([cipher.update(JSON.stringify(plain)), cipher.final()]);
-    await writeFile(
-      file,
-      JSON.stringify({
-        ...envelope,
-        nonce: nonce.toString('base64'),
-        tag: cipher.getAuthTag().toString('base64'),
-        ciphertext: ciphertext.toString('base64'),
-      }),
-    );
-  }
-
   it('lists it with its problem while the others keep their codes, and keeps it through other changes', async () => {
     const dataDir = await newDataDir();
     const secrets = new MemorySecretStore();
     const vault = new AuthenticatorVault({ dataDir, secrets });
     await vault.add(toOtpAccount({ type: 'totp', issuer: 'Good', label: 'one', secret: 'JBSWY3DPEHPK3PXP' }));
     await vault.add(toOtpAccount({ type: 'totp', issuer: 'Bad', label: 'two', secret: 'JBSWY3DPEHPK3PXP' }));
-    await tamper(dataDir, secrets, (entries) => {
+    await rewriteVaultEntries(dataDir, secrets, (entries) => {
       (entries[1] as Record<string, unknown>).secret = 'JBSWY3DPE';
     });
     const codes = new AuthenticatorCodes(vault, () => 1_893_456_000_000);
