@@ -16,6 +16,7 @@ import {
 } from '../../../test/helpers/authenticator';
 import {
   everyEntry as fixtureEntries,
+  fixtureDir,
   readFixture as fixture,
   steam,
 } from '../../../test/fixtures/authenticator-interop/expected';
@@ -577,6 +578,26 @@ describe('the local authenticator through the IPC router', () => {
       content: await fixture('aegis_encrypted.json'),
       password: 'test',
     });
+    // Every other app's export, as the panel sends it (bytes), and its refusals without a password.
+    for (const [file, password] of [
+      ['2fas_authenticator_encrypted_v4.2fas', 'test'],
+      ['andotp_encrypted.bin', 'test'],
+      ['freeotp_v2_api34.xml', 'test'],
+      ['freeotp.xml', undefined],
+      ['freeotp_plus.json', undefined],
+      ['bitwarden.csv', undefined],
+      ['stratum_encrypted_legacy.bin', 'test'],
+      ['proton_authenticator.json', undefined],
+      ['steam.json', undefined],
+    ] as const) {
+      const content = (await readFile(path.join(fixtureDir, file))).toString('base64');
+      await r.send('authenticator.import', { content, encoding: 'base64' });
+      await r.value('authenticator.import', {
+        content,
+        encoding: 'base64',
+        ...(password ? { password } : {}),
+      });
+    }
     await r.value('authenticator.addUri', { uri: github.uri });
     await r.value('authenticator.exportBackup', { password: 'correct horse battery' });
     await r.value('authenticator.exportUriList', { acknowledgeUnencrypted: true });

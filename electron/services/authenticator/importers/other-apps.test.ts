@@ -179,3 +179,46 @@ describe('refusing a whole file with the format it looked like', () => {
     expect(await codeOf(importAny(Buffer.from('AUTHENTICATORPRO')))).toBe('damaged_file');
   });
 });
+
+describe('what the exports hold besides the fixtures', () => {
+  it('reads a bare Bitwarden secret as TOTP with the defaults, named after the item', async () => {
+    const csv = [
+      'folder,favorite,type,name,notes,fields,login_uri,login_username,login_password,login_totp',
+      ',,login,"Forum, old",,,,jane,,jbsw y3dp ehpk 3pxp',
+      ',,login,No code,,,,joe,,',
+      ',,login,Broken,,,,ann,,otpauth://totp/X:y?secret=NOT-BASE32-1',
+    ].join('\n');
+    const { entries, report } = await importAny(csv);
+    expect(entries).toEqual([
+      {
+        type: 'totp',
+        issuer: 'Forum, old',
+        label: 'jane',
+        secret: 'JBSWY3DPEHPK3PXP',
+        algorithm: 'SHA1',
+        digits: 6,
+        period: 30,
+      },
+    ]);
+    expect(report.errors).toEqual([{ position: 3, issuer: 'X', label: 'y', reason: 'invalid_secret' }]);
+  });
+
+  it('refuses Proton’s password-protected export and names it', async () => {
+    await expect(
+      importAny(JSON.stringify({ version: 1, salt: 'c2FsdA==', content: 'Y29udGVudA==' })),
+    ).rejects.toMatchObject({
+      code: 'damaged_file',
+      details: { reasons: ['proton_encrypted', 'unsupported_encryption'] },
+    });
+  });
+
+  it('names a Steam file entry without a code secret instead of dropping it', async () => {
+    const { entries, report } = await importAny(
+      JSON.stringify({ account_name: 'sophia', identity_secret: 'x' }),
+    );
+    expect(entries).toEqual([]);
+    expect(report.errors).toEqual([
+      { position: 1, issuer: 'Steam', label: 'sophia', reason: 'missing_secret' },
+    ]);
+  });
+});

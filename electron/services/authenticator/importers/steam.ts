@@ -30,5 +30,9 @@ export function importSteam(content: string): ImportResult {
 
 /** A maFile or the Steam app's file: what detection looks for. */
 export function isSteamFile(json: Record<string, unknown>): boolean {
-  return typeof json.shared_secret === 'string' || record(json.accounts) !== undefined;
+  return (
+    'shared_secret' in json ||
+    record(json.accounts) !== undefined ||
+    (typeof json.account_name === 'string' && ('identity_secret' in json || 'steamid' in json))
+  );
 }
