@@ -1,4 +1,4 @@
-import { hashRaw } from '@node-rs/argon2';
+import { argon2idAsync } from '@noble/hashes/argon2.js';
 import { openCbc, openGcm, pbkdf2Key, utf8Text } from './file-crypto';
 import {
   damagedFile,
@@ -41,15 +41,15 @@ export async function importAuthenticatorProEncrypted(
     const nonce = bytes.subarray(32, 44);
     if (bytes.length < 44 + 16) throw damagedFile('authenticator_pro_encrypted');
     if (!password) throw passwordRequired('authenticator_pro_encrypted');
-    const key = await hashRaw(Buffer.from(password, 'utf8'), {
-      algorithm: 2, // Argon2id
-      salt,
-      timeCost: 3,
-      memoryCost: 64 * 1024,
-      parallelism: 4,
-      outputLen: 32,
+    // Pure JS (audited @noble/hashes), so the desktop bundle needs no native module; ~1 s, and it
+    // yields to the event loop while it works. The parameters are fixed by the format, not the file.
+    const key = await argon2idAsync(Buffer.from(password, 'utf8'), salt, {
+      t: 3,
+      m: 64 * 1024,
+      p: 4,
+      dkLen: 32,
     });
-    const plain = openGcm(key, nonce, bytes.subarray(44));
+    const plain = openGcm(Buffer.from(key), nonce, bytes.subarray(44));
     if (!plain) throw wrongPassword('authenticator_pro_encrypted');
     return readDecrypted(plain, 'authenticator_pro_encrypted');
   }
