@@ -61,7 +61,6 @@ export function ImportPanel({ onImported }: { onImported: (report: AddReport) =>
           <input
             id={`${id}-file`}
             type="file"
-            accept=".json,.2fas,.txt,.wemauth,.bin,.xml,.csv,.maFile,.abackup,.authpro,application/json,text/plain,text/csv,application/octet-stream"
             onChange={(event) => void choose(event.target.files?.[0])}
           />
         </div>
