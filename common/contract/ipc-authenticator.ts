@@ -116,7 +116,7 @@ export const authenticatorChannels = {
   'authenticator.addManual': channel(
     z
       .object({
-        type: z.enum(['totp', 'hotp']).default('totp'),
+        type: z.enum(['totp', 'hotp', 'steam']).default('totp'),
         issuer: text(1000).default(''),
         label: text(1000),
         secret: text(1000),

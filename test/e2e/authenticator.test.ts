@@ -42,6 +42,8 @@ let services: DesktopServices;
 const secrets = new MemorySecretStore();
 /** Boeing's Steam Guard code at mainTime, computed outside this code base (Python's hmac). */
 const boeingSteamCode = 'DBPNK';
+/** A Steam secret typed by hand and its code at mainTime, computed the same way. */
+const typedSteam = { secret: 'KRUGS4ZANFZSA43UMVQW2IDHOVQXEZA', code: '2GTJG' };
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'wem-auth-e2e-'));
@@ -259,6 +261,18 @@ describe('the authenticator screen in a browser', () => {
     expect(await codeOf(page, 'Boeing')).toBe(boeingSteamCode);
     expect(await codeOf(page, 'Deno')).toBe(await otplibCode('4SJHB4GSD43FZBAI7C2HLRJGPQ', mainTime));
     await checked(page, 'authenticator-entry-problem');
+
+    // A Steam Guard entry typed by hand: no algorithm, length or period to choose; Steam's code.
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('tab', { name: 'By hand' }).click();
+    await page.getByLabel('Service').fill('Valve');
+    await page.getByLabel('Account name').fill('gaben');
+    await page.getByLabel('Secret key').fill(typedSteam.secret);
+    await page.getByRole('radio', { name: 'Steam Guard' }).check();
+    expect(await page.getByLabel('Algorithm').count()).toBe(0);
+    await page.getByRole('button', { name: 'Add account' }).click();
+    await expect.poll(() => entry(page, 'Valve').count(), polling).toBe(1);
+    expect(await codeOf(page, 'Valve')).toBe(typedSteam.code);
     await context.close();
   });
 });
