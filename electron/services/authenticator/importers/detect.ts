@@ -1,4 +1,3 @@
-import type { ImportFormat } from '../../../../common/contract/authenticator-import';
 import { maxImportLength } from '../../../../common/contract/authenticator-limits';
 import { importAegis } from './aegis';
 import { importAndOtp, importAndOtpEncrypted } from './andotp';
@@ -125,4 +124,3 @@ export async function importAny(input: string | Buffer, password?: string): Prom
   }
 }
 
-export type { ImportFormat };
