@@ -56,6 +56,10 @@ export function statusOf(code: ErrorCode): number {
 export const clientErrorCatalogue = {
   offline: { message: 'You are offline, or the WEM Account server cannot be reached.' },
   server_error: { message: 'The WEM Account server had a problem. Try again in a moment.' },
+  app_error: {
+    message:
+      'Something went wrong in the app on this computer (not on the server). Try again or restart the app.',
+  },
   keychain_unavailable: {
     message: 'No keychain was found on this computer, so it cannot be trusted or keep secrets.',
   },

@@ -27,13 +27,19 @@ export const codeView = z.object({
   id: z.string(),
   issuer: z.string(),
   label: z.string(),
-  type: z.enum(['totp', 'hotp']),
+  /** Steam: 5 characters of Steam's alphabet every 30 s, shown like TOTP. */
+  type: z.enum(['totp', 'hotp', 'steam']),
   digits: z.number().int(),
-  /** TOTP: the period in seconds, the next period's code and the seconds left in this one. HOTP: null. */
+  /** TOTP/Steam: the period in seconds, the next period's code and the seconds left in this one. HOTP: null. */
   period: z.number().int().nullable(),
   code: z.string(),
   nextCode: z.string().nullable(),
   secondsLeft: z.number().int().nullable(),
+  /**
+   * A stored entry that makes no codes (e.g. a secret an older version let in) is listed with its
+   * problem code and empty code fields, so that it never hides the others; null when it is sound.
+   */
+  problem: z.string().nullable(),
 });
 export type CodeViewPayload = z.infer<typeof codeView>;
 
@@ -82,7 +88,8 @@ const named = z.object({ issuer: z.string(), label: z.string() });
 export const addReport = z.object({
   added: z.array(named.extend({ id: z.string() })),
   duplicates: z.array(named),
-  unsupported: z.array(named.extend({ type: z.string() })),
+  /** `reason`: `unsupported_type` (e.g. MOTP) or `unsupported_algorithm` (then `type` names it, e.g. MD5). */
+  unsupported: z.array(named.extend({ type: z.string(), reason: z.string() })),
   errors: z.array(named.extend({ position: z.number().int(), reason: z.string() })),
   /** The user closed the file dialog without choosing (pickImage). */
   cancelled: z.boolean(),
@@ -109,7 +116,7 @@ export const authenticatorChannels = {
   'authenticator.addManual': channel(
     z
       .object({
-        type: z.enum(['totp', 'hotp']).default('totp'),
+        type: z.enum(['totp', 'hotp', 'steam']).default('totp'),
         issuer: text(1000).default(''),
         label: text(1000),
         secret: text(1000),
@@ -149,8 +156,19 @@ export const authenticatorChannels = {
     z.object({ id: entryId }).strict(),
     z.object({ clearAfterSeconds: z.number().int() }),
   ),
+  /**
+   * Any supported export, recognised by its content. `encoding: 'base64'` for a file read as bytes
+   * (the import panel sends every file so: andOTP, Authenticator Pro and FreeOTP 2 backups are binary).
+   * An encrypted file without `password` is `password_required`, with `reasons[0]` naming the format.
+   */
   'authenticator.import': channel(
-    z.object({ content: text(maxImportLength), password: z.string().max(1024).optional() }).strict(),
+    z
+      .object({
+        content: text(maxImageBase64Length),
+        encoding: z.enum(['utf8', 'base64']).default('utf8'),
+        password: z.string().max(1024).optional(),
+      })
+      .strict(),
     addReport,
   ),
   'authenticator.exportBackup': channel(z.object({ password: z.string().max(1024) }).strict(), exported),

@@ -79,7 +79,7 @@ function start(): void {
           if (window && !window.isDestroyed()) sendEvent(window.webContents, event, payload);
         },
         onUnexpected: (error, channel) => {
-          // A bug, not a user error: the renderer got `server_error`; the stack goes to the log only.
+          // A bug, not a user error: the renderer got `app_error`; the stack goes to the log only.
           process.stderr.write(
             `Unexpected error on ${channel}: ${error instanceof Error ? error.stack : String(error)}\n`,
           );

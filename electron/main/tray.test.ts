@@ -114,6 +114,26 @@ describe('the tray menu', () => {
     expect(template[3]?.enabled).toBe(false);
   });
 
+  it('shows a Steam code like the others and names an entry that makes no codes, with nothing to copy', () => {
+    const view = { digits: 5, period: 30, nextCode: null, secondsLeft: 20 };
+    const template = trayMenuTemplate(
+      {
+        locked: false,
+        entries: [
+          { ...view, id: 's', issuer: 'Steam', label: 'sophia', type: 'steam', code: 'BHYJD', problem: null },
+          { ...view, id: 'b', issuer: 'Old', label: 'x', type: 'totp', code: '', problem: 'invalid_secret' },
+        ],
+      },
+      noActions,
+      'en',
+    );
+    expect(labels(template).slice(0, 2)).toEqual([
+      'Steam (sophia)   BHYJD',
+      'Old (x)   ⚠ has a problem: open the app',
+    ]);
+    expect(template[1]?.enabled).toBe(false);
+  });
+
   it('opens the window, locks and quits from its items', () => {
     const done: string[] = [];
     const actions = {

@@ -23,6 +23,7 @@ const words = {
     open: 'Open WEM Account',
     lock: 'Lock authenticator',
     quit: 'Quit',
+    problem: 'has a problem: open the app',
   },
   nl: {
     starting: 'Authenticator: open de app om je codes te zien',
@@ -31,6 +32,7 @@ const words = {
     open: 'WEM Account openen',
     lock: 'Authenticator vergrendelen',
     quit: 'Afsluiten',
+    problem: 'heeft een probleem: open de app',
   },
 } as const;
 
@@ -67,6 +69,8 @@ export function trayMenuTemplate(
                 entry.issuer && entry.label
                   ? `${entry.issuer} (${entry.label})`
                   : entry.issuer || entry.label;
+              // An entry that makes no codes is named, not hidden, and has nothing to copy.
+              if (entry.problem !== null) return { label: `${name}   ⚠ ${say.problem}`, enabled: false };
               return { label: `${name}   ${grouped(entry.code)}`, click: () => actions.copy(entry.id) };
             });
   return [

@@ -23,7 +23,7 @@ export interface DesktopServicesOptions {
   /** This computer's name, shown in the account's list of trusted devices. */
   deviceName: string;
   onEvent: <E extends IpcEvent>(event: E, payload: IpcEventPayload<E>) => void;
-  /** Errors no handler expected (a bug): main logs them; the renderer only sees `server_error`. */
+  /** Errors no handler expected (a bug): main logs them; the renderer only sees `app_error`. */
   onUnexpected?: (error: unknown, channel: string) => void;
   timeoutMs?: number;
   now?: () => number;

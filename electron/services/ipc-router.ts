@@ -55,7 +55,8 @@ export class IpcRouter {
     } catch (error) {
       if (error instanceof DesktopError) return failure(error);
       this.onUnexpected(error, name);
-      return failure(new DesktopError('server_error'));
+      // A fault in this app, not the server's: saying "the server had a problem" sent users the wrong way.
+      return failure(new DesktopError('app_error'));
     }
   }
 }

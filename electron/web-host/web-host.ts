@@ -159,7 +159,7 @@ function serveIpc(ws: WebSocket, router: IpcRouter): void {
       () =>
         reply(ws, call.id, {
           ok: false,
-          error: { code: 'server_error', message: messageOf('server_error') },
+          error: { code: 'app_error', message: messageOf('app_error') },
         }),
     );
   });

@@ -9,7 +9,7 @@ import { createDesktopServices, type DesktopServices } from '../../electron/serv
 import { MemorySettingsStore } from '../../electron/services/settings';
 import { startWebHost, type WebHost } from '../../electron/web-host/web-host';
 import { fixtureDir } from '../fixtures/authenticator-interop/expected';
-import { otplibCode } from '../helpers/authenticator';
+import { otplibCode, rewriteVaultEntries } from '../helpers/authenticator';
 import { buildRenderer, launchChromium, seriousViolations } from '../helpers/browser';
 import { MemorySecretStore } from '../helpers/desktop';
 
@@ -39,6 +39,11 @@ let dataDir: string;
 let browser: Browser;
 let host: WebHost;
 let services: DesktopServices;
+const secrets = new MemorySecretStore();
+/** Boeing's Steam Guard code at mainTime, computed outside this code base (Python's hmac). */
+const boeingSteamCode = 'DBPNK';
+/** A Steam secret typed by hand and its code at mainTime, computed the same way. */
+const typedSteam = { secret: 'KRUGS4ZANFZSA43UMVQW2IDHOVQXEZA', code: '2GTJG' };
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'wem-auth-e2e-'));
@@ -47,7 +52,7 @@ beforeAll(async () => {
   services = createDesktopServices({
     // Port 9 (discard) on loopback: nothing answers, like a computer with the network off.
     settings: new MemorySettingsStore({ serverUrl: 'http://127.0.0.1:9', language: 'en', theme: 'light' }),
-    secrets: new MemorySecretStore(),
+    secrets,
     version: '0.1.0',
     deviceName: 'Test computer',
     dataDir,
@@ -194,18 +199,80 @@ describe('the authenticator screen in a browser', () => {
     await page.getByRole('button', { name: 'Unlock' }).click();
     await expect.poll(() => entry(page, linked.issuer).count(), polling).toBe(1);
 
-    // Import names what it cannot use.
+    // Import brings every entry in, Steam's too, which shows Steam Guard's five characters.
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await page.getByLabel('File to import').setInputFiles(path.join(fixtureDir, 'aegis_plain.json'));
     await page.getByRole('button', { name: 'Import this file' }).click();
-    await expect.poll(() => page.getByText('6 accounts added.').isVisible(), polling).toBe(true);
-    expect(await page.getByText('Boeing (Sophia) (STEAM codes)').isVisible()).toBe(true);
+    await expect.poll(() => page.getByText('7 accounts added.').isVisible(), polling).toBe(true);
+    await expect.poll(() => codeOf(page, 'Boeing'), polling).toBe(boeingSteamCode);
+
+    // An encrypted backup: the panel names its format and asks for its password, takes a wrong one
+    // without writing anything, and imports with the right one (all already listed: duplicates).
+    await page.getByLabel('File to import').setInputFiles(path.join(fixtureDir, 'andotp_encrypted.bin'));
+    await page.getByRole('button', { name: 'Import this file' }).click();
+    const asked = page.getByText(/^This is an encrypted andOTP backup .*: enter its password/);
+    await expect.poll(() => asked.isVisible(), polling).toBe(true);
+    await checked(page, 'authenticator-import-password');
+    await page.getByLabel('Password of the file', { exact: false }).fill('not the password');
+    await page.getByRole('button', { name: 'Import this file' }).click();
+    const wrong = page.getByText(/^This password does not open an encrypted andOTP backup/);
+    await expect.poll(() => wrong.isVisible(), polling).toBe(true);
+    await page.getByLabel('Password of the file', { exact: false }).fill('test');
+    await page.getByRole('button', { name: 'Import this file' }).click();
+    await expect
+      .poll(() => page.getByText('7 were already in your list and were skipped:').isVisible(), polling)
+      .toBe(true);
+
+    // A file no app made: the banner says so and what to do.
+    await page
+      .getByLabel('File to import')
+      .setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"a":1}') });
+    await page.getByRole('button', { name: 'Import this file' }).click();
+    await expect
+      .poll(() => page.getByText(/^The app does not know this kind of file/).isVisible(), polling)
+      .toBe(true);
 
     const html = await page.content();
     for (const secret of [linked.secret, pictured.secret, typed.secret, ...aegisSecrets])
       expect(html).not.toContain(secret);
     expect(html).not.toContain('otpauth://totp');
     expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('shows an entry that makes no codes with a problem marker while the others keep theirs', async () => {
+    // Bring one entry into the state an older version could leave behind: a secret it let in.
+    await rewriteVaultEntries(dataDir, secrets, (entries) => {
+      const github = entries.find((item) => item.issuer === linked.issuer);
+      if (github) github.secret = 'JBSWY3DPE';
+    });
+    const context = await browser.newContext({
+      viewport: { width: 1100, height: 900 },
+      colorScheme: 'light',
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(host.url);
+    await page.getByRole('button', { name: 'Authenticator', exact: true }).click();
+    const marker = entry(page, linked.issuer).getByTestId('entry-problem');
+    await expect.poll(() => marker.isVisible(), polling).toBe(true);
+    expect(await marker.innerText()).toContain('This account makes no codes');
+    expect(await entry(page, linked.issuer).getByTestId('code').count()).toBe(0);
+    expect(await codeOf(page, 'Boeing')).toBe(boeingSteamCode);
+    expect(await codeOf(page, 'Deno')).toBe(await otplibCode('4SJHB4GSD43FZBAI7C2HLRJGPQ', mainTime));
+    await checked(page, 'authenticator-entry-problem');
+
+    // A Steam Guard entry typed by hand: no algorithm, length or period to choose; Steam's code.
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('tab', { name: 'By hand' }).click();
+    await page.getByLabel('Service').fill('Valve');
+    await page.getByLabel('Account name').fill('gaben');
+    await page.getByLabel('Secret key').fill(typedSteam.secret);
+    await page.getByRole('radio', { name: 'Steam Guard' }).check();
+    expect(await page.getByLabel('Algorithm').count()).toBe(0);
+    await page.getByRole('button', { name: 'Add account' }).click();
+    await expect.poll(() => entry(page, 'Valve').count(), polling).toBe(1);
+    expect(await codeOf(page, 'Valve')).toBe(typedSteam.code);
     await context.close();
   });
 });

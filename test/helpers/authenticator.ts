@@ -1,3 +1,6 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { createGuardrails, generate } from 'otplib';
 import { expect } from 'vitest';
 import { authenticatorChannels } from '../../common/contract/ipc-authenticator';
@@ -16,6 +19,7 @@ import {
   type AccountHandlers,
   type LocalAuthenticator,
 } from '../../electron/services/authenticator/handlers';
+import { vaultFileName, vaultKeyAccount, vaultKeyService } from '../../electron/services/authenticator/vault';
 import { DesktopError, IpcRouter } from '../../electron/services/ipc-router';
 import { MemorySecretStore, stringsIn } from './desktop';
 
@@ -225,4 +229,39 @@ export function otplibCode(
     algorithm: options.algorithm ?? 'sha1',
     guardrails: anySecretLength,
   });
+}
+
+/**
+ * Rewrites the entries inside a vault file as an older version (or a fault) might have left them,
+ * with the vault's own key: for tests of entries that today's checks would refuse.
+ */
+export async function rewriteVaultEntries(
+  dataDir: string,
+  secrets: { get(service: string, account: string): Promise<string | undefined> },
+  change: (entries: Record<string, unknown>[]) => void,
+): Promise<void> {
+  const file = path.join(dataDir, vaultFileName);
+  const key = Buffer.from((await secrets.get(vaultKeyService, vaultKeyAccount)) as string, 'base64');
+  const envelope = JSON.parse(await readFile(file, 'utf8'));
+  const aad = Buffer.from('wem-authenticator-vault/1');
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(envelope.nonce, 'base64'));
+  decipher.setAAD(aad);
+  decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
+  const plain = JSON.parse(
+    Buffer.concat([decipher.update(Buffer.from(envelope.ciphertext, 'base64')), decipher.final()]).toString(),
+  );
+  change(plain.entries);
+  const nonce = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  cipher.setAAD(aad);
+  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(plain)), cipher.final()]);
+  await writeFile(
+    file,
+    JSON.stringify({
+      ...envelope,
+      nonce: nonce.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+      ciphertext: ciphertext.toString('base64'),
+    }),
+  );
 }

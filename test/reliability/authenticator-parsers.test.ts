@@ -3,7 +3,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import protobuf from 'protobufjs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { readFixture } from '../fixtures/authenticator-interop/expected';
+import { fixtureDir, readFixture } from '../fixtures/authenticator-interop/expected';
 import { toOtpAccount, type OtpProblem } from '../../electron/services/authenticator/account';
 import {
   backupFormat,
@@ -18,6 +18,10 @@ import { DesktopError } from '../../electron/services/ipc-router';
 import { MemorySecretStore } from '../helpers/desktop';
 import { tempDirs } from '../helpers/temp-dirs';
 
+// Issue 17 adds the importers of 2FAS (encrypted), andOTP, FreeOTP 1/2, FreeOTP+, Bitwarden,
+// Authenticator Pro, Proton and Steam: mutations of their real exports, changed bytes of the
+// encrypted ones (with and without the password), arbitrary bytes behind each binary marker and
+// JSON shaped like each format.
 // Issue 8: property-based fuzzing of the local authenticator's parsers (otpauth URIs, the importers
 // of Aegis, 2FAS, Google's migration links and URI lists, and the app's encrypted backup), with
 // arbitrary text, files shaped like each format, and mutations of real exports. Only the documented
@@ -495,7 +499,7 @@ describe('fuzzing the importers with a real vault', () => {
    * refusal must be documented and leave the vault file byte for byte; an accepted file's entries
    * must all be valid and all be added.
    */
-  async function importIntoVault(content: string, password?: string): Promise<void> {
+  async function importIntoVault(content: string | Buffer, password?: string): Promise<void> {
     const fileBefore = await readFile(vaultFile).catch(() => undefined);
     const countBefore = (await vault.list()).length;
     let result: ImportResult;
@@ -591,6 +595,206 @@ describe('fuzzing the importers with a real vault', () => {
     );
     expect(outcomes.get('imported'), 'some mutations still decrypt').toBeGreaterThan(0);
   }, 120_000);
+});
+
+describe('fuzzing the importers of issue 17 with a real vault', () => {
+  let vault: AuthenticatorVault;
+  let vaultFile: string;
+  const outcomes = new Map<string, number>();
+
+  beforeEach(async () => {
+    outcomes.clear();
+    const dataDir = await newDataDir();
+    vault = new AuthenticatorVault({ dataDir, secrets: new MemorySecretStore() });
+    vaultFile = path.join(dataDir, vaultFileName);
+  });
+
+  /** As above: a documented refusal that leaves the vault file byte for byte, or valid entries all added. */
+  async function importIntoVault(content: string | Buffer, password?: string): Promise<void> {
+    const fileBefore = await readFile(vaultFile).catch(() => undefined);
+    const countBefore = (await vault.list()).length;
+    let result: ImportResult;
+    try {
+      result = await withinTime(importAny(content, password), 'import');
+    } catch (error) {
+      const code = documented(error, importRefusals);
+      outcomes.set(code, (outcomes.get(code) ?? 0) + 1);
+      expect(await readFile(vaultFile).catch(() => undefined)).toEqual(fileBefore);
+      return;
+    }
+    const kind = result.entries.length > 0 ? 'imported' : 'nothing imported';
+    outcomes.set(kind, (outcomes.get(kind) ?? 0) + 1);
+    expect(result.report.imported).toBe(result.entries.length);
+    for (const entry of result.entries) expect(toOtpAccount(entry)).toEqual(entry);
+    for (const error of result.report.errors) expect(error.position).toBeGreaterThanOrEqual(1);
+    if (result.entries.length > 0) await vault.addMany(result.entries);
+    expect(await vault.list()).toHaveLength(countBefore + result.entries.length);
+    if (countBefore + result.entries.length > 30) await rm(vaultFile);
+  }
+
+  const password = fc.option(fc.constantFrom('test', 'wrong', ''), { nil: undefined });
+
+  const plainExports = [
+    '2fas_authenticator.json',
+    'andotp_plain.json',
+    'freeotp.xml',
+    'freeotp_plus.json',
+    'bitwarden.json',
+    'bitwarden.csv',
+    'stratum_plain.json',
+    'proton_authenticator.json',
+    'steam.json',
+    'steam_old.json',
+    'ente_auth.txt',
+  ];
+
+  it('refuses mutations of every other app’s plain export with a documented error, or imports valid entries', async () => {
+    for (const name of plainExports) {
+      const content = await readFixture(name);
+      await fc.assert(
+        fc.asyncProperty(mutationsOf(content), (mutated) => importIntoVault(mutated)),
+        { numRuns: 60, seed },
+      );
+      expect(outcomes.get('imported'), name).toBeGreaterThan(0);
+      outcomes.clear();
+    }
+  }, 120_000);
+
+  /** A binary file with a few bytes changed, cut or added. */
+  const byteEdits = (bytes: Buffer) =>
+    fc
+      .array(
+        fc.record({
+          kind: fc.constantFrom('flip', 'cut', 'append'),
+          at: fc.nat(),
+          value: fc.integer({ min: 1, max: 255 }),
+        }),
+        { minLength: 1, maxLength: 3 },
+      )
+      .map((edits) => {
+        let copy = Buffer.from(bytes);
+        for (const edit of edits) {
+          const at = edit.at % Math.max(1, copy.length);
+          if (edit.kind === 'flip') copy[at] = (copy[at] ?? 0) ^ edit.value;
+          else if (edit.kind === 'cut') copy = copy.subarray(0, at);
+          else copy = Buffer.concat([copy, Buffer.from([edit.value])]);
+        }
+        return copy;
+      });
+
+  const encryptedExports = [
+    '2fas_authenticator_encrypted_v4.2fas',
+    'andotp_encrypted.bin',
+    'andotp_encrypted_old.bin',
+    'freeotp_v2_api34.xml',
+    'stratum_encrypted.bin',
+    'stratum_encrypted_legacy.bin',
+  ];
+
+  it('refuses changed bytes of every encrypted export, without and with its password', async () => {
+    for (const name of encryptedExports) {
+      const bytes = await readFile(path.join(fixtureDir, name));
+      // Without a password the readers stop before any key derivation: many cheap runs.
+      await fc.assert(
+        fc.asyncProperty(byteEdits(bytes), (mutated) => importIntoVault(mutated)),
+        { numRuns: 60, seed },
+      );
+      // With it, each run may cost one real key derivation (PBKDF2, Argon2id): a few runs.
+      await fc.assert(
+        fc.asyncProperty(byteEdits(bytes), (mutated) => importIntoVault(mutated, 'test')),
+        { numRuns: 8, seed },
+      );
+      expect(outcomes.get('imported') ?? 0, name).toBe(0);
+      outcomes.clear();
+    }
+  }, 240_000);
+
+  it('refuses arbitrary bytes behind each binary format’s marker, and shaped JSON of each format', async () => {
+    const magic = fc.constantFrom(
+      Buffer.from([0xac, 0xed, 0x00, 0x05]),
+      Buffer.from('AUTHENTICATORPRO'),
+      Buffer.from('AuthenticatorPro'),
+      Buffer.alloc(0),
+    );
+    const binary = fc
+      .tuple(magic, fc.uint8Array({ maxLength: 200 }))
+      .map(([head, tail]) => Buffer.concat([head, Buffer.from(tail)]));
+    const shaped = fc.oneof(
+      fc.record({
+        Authenticators: fc.array(
+          fc.dictionary(
+            fc.constantFrom(
+              'Type',
+              'Issuer',
+              'Username',
+              'Secret',
+              'Algorithm',
+              'Digits',
+              'Period',
+              'Counter',
+            ),
+            fieldValue,
+          ),
+          { maxLength: 4 },
+        ),
+      }),
+      fc.record({
+        tokenOrder: fc.constant([]),
+        tokens: fc.array(
+          fc.dictionary(
+            fc.constantFrom('type', 'issuerExt', 'label', 'secret', 'algo', 'digits', 'period', 'counter'),
+            fc.oneof(fieldValue, fc.array(fc.integer({ min: -200, max: 300 }), { maxLength: 20 })),
+          ),
+          { maxLength: 4 },
+        ),
+      }),
+      fc.record({
+        encrypted: fc.boolean(),
+        items: fc.array(
+          fc.record({
+            name: anyText,
+            login: fc.record({
+              totp: fc.oneof(otpauthUri, base32ish, fc.constant('steam://JBSWY3DP'), anyText),
+            }),
+          }),
+          { maxLength: 4 },
+        ),
+      }),
+      fc.record({
+        version: fc.constant(1),
+        entries: fc.array(
+          fc.record({ content: fc.record({ uri: fc.oneof(otpauthUri, anyText), name: anyText }) }),
+          { maxLength: 4 },
+        ),
+      }),
+      fc.record({
+        shared_secret: fc.oneof(fc.base64String({ maxLength: 40 }), anyText),
+        account_name: anyText,
+      }),
+      fc.array(
+        fc.dictionary(
+          fc.constantFrom('secret', 'issuer', 'label', 'type', 'algorithm', 'digits', 'period', 'counter'),
+          fieldValue,
+        ),
+        { maxLength: 4 },
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          binary,
+          shaped.map((value) => JSON.stringify(value)),
+        ),
+        password,
+        (content, pw) => importIntoVault(content, pw),
+      ),
+      { numRuns: 300, seed },
+    );
+    expect(Object.fromEntries(outcomes)).toMatchObject({
+      imported: expect.any(Number),
+      damaged_file: expect.any(Number),
+    });
+  }, 240_000);
 });
 
 describe('key derivation parameters of a crafted file', () => {

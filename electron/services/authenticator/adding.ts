@@ -3,6 +3,7 @@ import { DesktopError } from '../ipc-router';
 import {
   cleanText,
   normaliseSecret,
+  otpProblem,
   parseAlgorithm,
   parseCounter,
   parseDigits,
@@ -33,6 +34,8 @@ export function accountsFromText(input: string): ImportResult {
   const text = input.trim();
   const lines = text.split(/\s*\n\s*/).filter((line) => line !== '');
   const lower = text.toLowerCase();
+  // Another OTP scheme's link (mOTP, Yandex) is named as unsupported, not as "not a link".
+  if (lines.length === 1 && /^(motp|yandex):\/\//.test(lower)) throw otpProblem('unsupported_type');
   if (lower.startsWith('otpauth-migration://')) return importGoogleMigration(text);
   if (lines.length === 1 && lower.startsWith('otpauth://')) return single(parseOtpauth(text));
   if (lines.length > 1 && lines.every((line) => line.toLowerCase().startsWith('otpauth://')))
@@ -43,6 +46,7 @@ export function accountsFromText(input: string): ImportResult {
 /** A QR code's text: only the two authenticator formats; any other QR code is named as such. */
 export function accountsFromQr(text: string): ImportResult {
   const lower = text.trim().toLowerCase();
+  if (/^(motp|yandex):\/\//.test(lower)) throw otpProblem('unsupported_type');
   if (!lower.startsWith('otpauth://') && !lower.startsWith('otpauth-migration://'))
     throw new DesktopError('not_authenticator_qr');
   return accountsFromText(text);
@@ -50,7 +54,8 @@ export function accountsFromQr(text: string): ImportResult {
 
 /** The contract's defaults (TOTP, SHA1, 6 digits, 30 s) where a field was left out. */
 export interface ManualInput {
-  type?: 'totp' | 'hotp' | undefined;
+  /** Steam: algorithm, digits and period are Steam's own (SHA1, 5 characters, 30 s), whatever was sent. */
+  type?: 'totp' | 'hotp' | 'steam' | undefined;
   issuer?: string | undefined;
   label: string;
   secret: string;
@@ -84,8 +89,9 @@ export function accountFromManual(input: ManualInput): ImportResult {
     return clean;
   });
   const secret = check('secret', () => normaliseSecret(input.secret));
-  const algorithm = check('algorithm', () => parseAlgorithm(input.algorithm ?? 'SHA1'));
-  const digits = check('digits', () => parseDigits(input.digits ?? 6));
+  const steam = type === 'steam';
+  const algorithm = steam ? 'SHA1' : check('algorithm', () => parseAlgorithm(input.algorithm ?? 'SHA1'));
+  const digits = steam ? 5 : check('digits', () => parseDigits(input.digits ?? 6));
   const period = type === 'totp' ? check('period', () => parsePeriod(input.period ?? 30)) : undefined;
   const counter = type === 'hotp' ? check('counter', () => parseCounter(input.counter ?? 0)) : undefined;
   if (Object.keys(fields).length > 0)
@@ -97,6 +103,7 @@ export function accountFromManual(input: ManualInput): ImportResult {
     algorithm: algorithm ?? 'SHA1',
     digits: digits ?? 6,
   };
+  if (type === 'steam') return single({ type: 'steam', ...base, algorithm: 'SHA1', digits: 5, period: 30 });
   return single(
     type === 'totp'
       ? { type: 'totp', ...base, period: period ?? 30 }
@@ -138,7 +145,12 @@ export function addReportOf(
   return {
     added: added.map(({ id, issuer, label }) => ({ id, issuer, label })),
     duplicates,
-    unsupported: result.report.unsupported.map(({ issuer, label, type }) => ({ issuer, label, type })),
+    unsupported: result.report.unsupported.map(({ issuer, label, type, reason }) => ({
+      issuer,
+      label,
+      type,
+      reason,
+    })),
     errors: result.report.errors.map(({ position, issuer, label, reason }) => ({
       position,
       issuer,

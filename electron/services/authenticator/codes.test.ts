@@ -108,7 +108,18 @@ describe('authenticator codes', () => {
     }
     for (const view of await codes.views())
       expect(Object.keys(view).sort()).toEqual(
-        ['code', 'digits', 'id', 'issuer', 'label', 'nextCode', 'period', 'secondsLeft', 'type'].sort(),
+        [
+          'code',
+          'digits',
+          'id',
+          'issuer',
+          'label',
+          'nextCode',
+          'period',
+          'problem',
+          'secondsLeft',
+          'type',
+        ].sort(),
       );
   });
 });

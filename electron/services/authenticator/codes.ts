@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { ScureBase32Plugin } from 'otplib';
-import type { AuthenticatorEntry } from './account';
-import type { AuthenticatorVault } from './vault';
+import { secretBytes, type AuthenticatorEntry } from './account';
+import type { AuthenticatorVault, ProblemEntry } from './vault';
 
 /**
  * What the renderer may see of an entry (docs/security.md 22): names and codes, never the secret, the
@@ -12,15 +11,18 @@ export interface CodeView {
   id: string;
   issuer: string;
   label: string;
-  type: 'totp' | 'hotp';
+  type: 'totp' | 'hotp' | 'steam';
   digits: number;
   period: number | null;
   code: string;
   nextCode: string | null;
   secondsLeft: number | null;
+  /** Why this stored entry makes no codes (its code fields are then empty); null for a sound one. */
+  problem: string | null;
 }
 
-const base32 = new ScureBase32Plugin();
+/** Steam Guard's 26 characters: a code is the TOTP value written in this base, lowest digit first. */
+const steamAlphabet = '23456789BCDFGHJKMNPQRTVWXY';
 
 /** Codes for the vault's entries at the injected clock's time (milliseconds since the epoch). */
 export class AuthenticatorCodes {
@@ -29,10 +31,21 @@ export class AuthenticatorCodes {
     private readonly now: () => number,
   ) {}
 
+  /**
+   * Every stored entry's view. One that cannot make codes (a damaged entry, or one an older version
+   * let in) is shown with its problem instead of hiding the others (issue 17).
+   */
   async views(): Promise<CodeView[]> {
-    const entries = await this.vault.list();
+    const entries = await this.vault.listForView();
     const nowMs = this.now();
-    return entries.map((entry) => codeView(entry, nowMs));
+    return entries.map((entry) => {
+      if ('problem' in entry) return problemView(entry);
+      try {
+        return codeView(entry, nowMs);
+      } catch {
+        return problemView({ ...entry, problem: 'invalid_secret' });
+      }
+    });
   }
 
   /** HOTP: the user asked for the next code, so the counter moves on (and is saved) first. */
@@ -43,7 +56,7 @@ export class AuthenticatorCodes {
 
 /** One entry's code (and next code) at `nowMs`; synchronous, since a promise per entry cost as much as its code. */
 export function codeView(entry: AuthenticatorEntry, nowMs: number): CodeView {
-  const key = base32.decode(entry.secret);
+  const key = secretBytes(entry.secret);
   const hash = hashOf(entry);
   const names = {
     id: entry.id,
@@ -51,6 +64,7 @@ export function codeView(entry: AuthenticatorEntry, nowMs: number): CodeView {
     label: entry.label,
     type: entry.type,
     digits: entry.digits,
+    problem: null,
   };
   if (entry.type === 'hotp') {
     const code = hotp(key, entry.counter, entry.digits, hash);
@@ -59,24 +73,59 @@ export function codeView(entry: AuthenticatorEntry, nowMs: number): CodeView {
   const epoch = Math.floor(nowMs / 1000);
   const period = entry.period;
   const step = Math.floor(epoch / period);
-  const code = hotp(key, step, entry.digits, hash);
-  const nextCode = hotp(key, step + 1, entry.digits, hash);
+  const write = entry.type === 'steam' ? steamCode : (value: number) => decimal(value, entry.digits);
+  const code = write(truncated(key, step, hash));
+  const nextCode = write(truncated(key, step + 1, hash));
   return { ...names, period, code, nextCode, secondsLeft: period - (epoch % period) };
 }
 
+/** A stored entry that makes no codes: its names and the problem, no code. */
+function problemView(entry: Pick<ProblemEntry, 'id' | 'issuer' | 'label' | 'type' | 'problem'>): CodeView {
+  return {
+    id: entry.id,
+    issuer: entry.issuer,
+    label: entry.label,
+    type: entry.type,
+    digits: 0,
+    period: null,
+    code: '',
+    nextCode: null,
+    secondsLeft: null,
+    problem: entry.problem,
+  };
+}
+
+function hotp(key: Uint8Array, counter: number, digits: number, hash: 'sha1' | 'sha256' | 'sha512'): string {
+  return decimal(truncated(key, counter, hash), digits);
+}
+
+function decimal(value: number, digits: number): string {
+  return String(value % 10 ** digits).padStart(digits, '0');
+}
+
+/** Steam Guard (as Steam's app and Aegis make it): five characters, each the value mod 26, then / 26. */
+export function steamCode(value: number): string {
+  let rest = value;
+  let code = '';
+  for (let i = 0; i < 5; i += 1) {
+    code += steamAlphabet[rest % steamAlphabet.length];
+    rest = Math.floor(rest / steamAlphabet.length);
+  }
+  return code;
+}
+
 /**
- * RFC 4226 (and RFC 6238 with counter = step): HMAC of the 8-byte big-endian counter, dynamic
- * truncation, the last `digits` decimal digits. Computed with Node's HMAC rather than otplib's
+ * RFC 4226 (and RFC 6238 with counter = step): HMAC of the 8-byte big-endian counter and dynamic
+ * truncation to 31 bits; `decimal` then takes the last `digits` digits, `steamCode` Steam's letters. Computed with Node's HMAC rather than otplib's
  * generate(), whose pure-JS hashing and per-call checks took 15 ms for 100 entries (bench/, figure 8;
  * the target is 4 ms); secrets are checked once, by account.ts, when an entry is added.
  */
-function hotp(key: Uint8Array, counter: number, digits: number, hash: 'sha1' | 'sha256' | 'sha512'): string {
+function truncated(key: Uint8Array, counter: number, hash: 'sha1' | 'sha256' | 'sha512'): number {
   const message = Buffer.alloc(8);
   message.writeBigUInt64BE(BigInt(counter));
   const mac = createHmac(hash, key).update(message).digest();
   const offset = mac.readUInt8(mac.length - 1) & 0x0f;
-  const binary = mac.readUInt32BE(offset) & 0x7fffffff;
-  return String(binary % 10 ** digits).padStart(digits, '0');
+  return mac.readUInt32BE(offset) & 0x7fffffff;
 }
 
 function hashOf(entry: AuthenticatorEntry): 'sha1' | 'sha256' | 'sha512' {

@@ -16,6 +16,7 @@ import {
 } from '../../../test/helpers/authenticator';
 import {
   everyEntry as fixtureEntries,
+  fixtureDir,
   readFixture as fixture,
   steam,
 } from '../../../test/fixtures/authenticator-interop/expected';
@@ -85,6 +86,7 @@ describe('the local authenticator through the IPC router', () => {
         code: await otplibCode(github.secret, now),
         nextCode: await otplibCode(github.secret, now + 30_000),
         secondsLeft: 20,
+        problem: null,
       },
       expect.objectContaining({ issuer: 'Typed', code: await otplibCode(typed.secret, now) }),
       expect.objectContaining({
@@ -127,7 +129,7 @@ describe('the local authenticator through the IPC router', () => {
       },
     });
     expect(
-      await r.send('authenticator.addUri', { uri: 'otpauth://steam/Valve:me?secret=JBSWY3DPEHPK3PXP' }),
+      await r.send('authenticator.addUri', { uri: 'otpauth://yandex/Yandex:me?secret=JBSWY3DPEHPK3PXP' }),
     ).toMatchObject({
       ok: false,
       error: { code: 'invalid_otpauth', reasons: ['unsupported_type'] },
@@ -243,26 +245,37 @@ describe('the local authenticator through the IPC router', () => {
       secondsLeft: 10,
     });
     expect(Object.keys(codes.entries[0] ?? {}).sort()).toEqual(
-      ['code', 'digits', 'id', 'issuer', 'label', 'nextCode', 'period', 'secondsLeft', 'type'].sort(),
+      [
+        'code',
+        'digits',
+        'id',
+        'issuer',
+        'label',
+        'nextCode',
+        'period',
+        'problem',
+        'secondsLeft',
+        'type',
+      ].sort(),
     );
   });
 
-  it('imports every fixture of another app exactly, names Steam, and skips what is already there', async () => {
+  it('imports every fixture of another app exactly, Steam included, and skips what is already there', async () => {
     const cases: [
       file: string,
       password: string | undefined,
       expected: OtpAccount[],
       unsupported: unknown[],
     ][] = [
-      ['aegis_plain.json', undefined, fixtureEntries, [steam]],
-      ['aegis_encrypted.json', 'test', fixtureEntries, [steam]],
+      ['aegis_plain.json', undefined, fixtureEntries, []],
+      ['aegis_encrypted.json', 'test', fixtureEntries, []],
       [
         '2fas_authenticator_plain_v4.2fas',
         undefined,
-        [fixtureEntries[0], fixtureEntries[3], fixtureEntries[4], fixtureEntries[5]] as OtpAccount[],
-        [steam],
+        [fixtureEntries[0], fixtureEntries[3], fixtureEntries[4], fixtureEntries[5], steam] as OtpAccount[],
+        [],
       ],
-      ['plain.txt', undefined, fixtureEntries, [steam]],
+      ['plain.txt', undefined, fixtureEntries, []],
     ];
     for (const [file, password, expected, unsupported] of cases) {
       const dataDir = await newDataDir();
@@ -325,7 +338,7 @@ describe('the local authenticator through the IPC router', () => {
       content: backup.content,
       password: 'correct horse battery',
     });
-    expect(report.added).toHaveLength(7);
+    expect(report.added).toHaveLength(8);
     const stored = await new AuthenticatorVault({ dataDir, secrets }).list();
     expect(stored.map(({ id: _id, order: _order, ...account }) => account)).toEqual([
       ...fixtureEntries,
@@ -565,6 +578,26 @@ describe('the local authenticator through the IPC router', () => {
       content: await fixture('aegis_encrypted.json'),
       password: 'test',
     });
+    // Every other app's export, as the panel sends it (bytes), and its refusals without a password.
+    for (const [file, password] of [
+      ['2fas_authenticator_encrypted_v4.2fas', 'test'],
+      ['andotp_encrypted.bin', 'test'],
+      ['freeotp_v2_api34.xml', 'test'],
+      ['freeotp.xml', undefined],
+      ['freeotp_plus.json', undefined],
+      ['bitwarden.csv', undefined],
+      ['stratum_encrypted_legacy.bin', 'test'],
+      ['proton_authenticator.json', undefined],
+      ['steam.json', undefined],
+    ] as const) {
+      const content = (await readFile(path.join(fixtureDir, file))).toString('base64');
+      await r.send('authenticator.import', { content, encoding: 'base64' });
+      await r.value('authenticator.import', {
+        content,
+        encoding: 'base64',
+        ...(password ? { password } : {}),
+      });
+    }
     await r.value('authenticator.addUri', { uri: github.uri });
     await r.value('authenticator.exportBackup', { password: 'correct horse battery' });
     await r.value('authenticator.exportUriList', { acknowledgeUnencrypted: true });

@@ -217,9 +217,9 @@ export function createLocalAuthenticator(options: LocalAuthenticatorOptions): Lo
       clearings.set(clear, timers.set(clear, clipboardClearSeconds * 1000));
       return { clearAfterSeconds: clipboardClearSeconds };
     },
-    'authenticator.import': async ({ content, password }) => {
+    'authenticator.import': async ({ content, encoding, password }) => {
       await unlocked();
-      return add(await importAny(content, password));
+      return add(await importAny(encoding === 'base64' ? Buffer.from(content, 'base64') : content, password));
     },
     'authenticator.exportBackup': async ({ password }) => {
       const { vault } = await unlocked();

@@ -46,7 +46,7 @@ describe('otpauth URIs', () => {
   it('names the bad part of a refused link', () => {
     const base = 'otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP';
     expect(problemOf('https://example.com/totp/A:b?secret=JBSWY3DPEHPK3PXP')).toBe('not_otpauth');
-    expect(problemOf('otpauth://steam/A:b?secret=JBSWY3DPEHPK3PXP')).toBe('unsupported_type');
+    expect(problemOf('otpauth://yandex/A:b?secret=JBSWY3DPEHPK3PXP')).toBe('unsupported_type');
     expect(problemOf('otpauth://totp/?secret=JBSWY3DPEHPK3PXP')).toBe('missing_label');
     expect(problemOf('otpauth://totp/A:b')).toBe('missing_secret');
     expect(problemOf('otpauth://totp/A:b?secret=JBSW1Y3DP')).toBe('invalid_secret');

@@ -2,8 +2,9 @@ import { otpProblem, toOtpAccount, type OtpAccount } from './account';
 
 /**
  * `otpauth://totp|hotp/<issuer>:<label>?secret=…&issuer=…&algorithm=…&digits=…&period=…|counter=…`
- * (Google's Key Uri Format). The issuer parameter wins over the label prefix; other types (steam,
- * yandex, motp…) are refused with `unsupported_type` so importers can name them.
+ * (Google's Key Uri Format), and `otpauth://steam/…` as Aegis and others write Steam Guard entries.
+ * The issuer parameter wins over the label prefix; other types (yandex, motp…) are refused with
+ * `unsupported_type` so importers can name them.
  */
 export interface ParsedOtpauth {
   /** The type as written in the URI, lowercased: callers report unsupported ones by it. */
@@ -23,7 +24,7 @@ export function describeOtpauth(uri: string): ParsedOtpauth {
 export function parseOtpauth(uri: string): OtpAccount {
   const url = parseUrl(uri);
   const type = url.host.toLowerCase();
-  if (type !== 'totp' && type !== 'hotp') throw otpProblem('unsupported_type');
+  if (type !== 'totp' && type !== 'hotp' && type !== 'steam') throw otpProblem('unsupported_type');
   const { issuer, label } = issuerAndLabel(url);
   const param = (name: string) => url.searchParams.get(name) ?? undefined;
   const secret = param('secret');
@@ -35,7 +36,7 @@ export function parseOtpauth(uri: string): OtpAccount {
     secret,
     algorithm: param('algorithm'),
     digits: numberParam(param('digits'), 'invalid_digits'),
-    period: type === 'totp' ? numberParam(param('period'), 'invalid_period') : undefined,
+    period: type === 'hotp' ? undefined : numberParam(param('period'), 'invalid_period'),
     counter: type === 'hotp' ? numberParam(param('counter') ?? '0', 'invalid_counter') : undefined,
   });
 }
@@ -47,8 +48,8 @@ export function buildOtpauth(account: OtpAccount): string {
   if (account.issuer) params.set('issuer', account.issuer);
   params.set('algorithm', account.algorithm);
   params.set('digits', String(account.digits));
-  if (account.type === 'totp') params.set('period', String(account.period));
-  else params.set('counter', String(account.counter));
+  if (account.type === 'hotp') params.set('counter', String(account.counter));
+  else params.set('period', String(account.period));
   return `otpauth://${account.type}/${path}?${params.toString().replace(/\+/g, '%20')}`;
 }
 

@@ -3,7 +3,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DesktopError } from '../ipc-router';
 import type { SecretStore } from '../secret-store';
-import { accountOf, toOtpAccount, type AuthenticatorEntry, type OtpAccount } from './account';
+import {
+  accountOf,
+  otpTypes,
+  toOtpAccount,
+  type AuthenticatorEntry,
+  type OtpAccount,
+  type OtpType,
+} from './account';
 import { writeFileAtomically } from './atomic-file';
 
 /** The keychain entry holding the vault's 256-bit key (base64), as the user sees it in their keychain. */
@@ -15,6 +22,24 @@ const format = 'wem-authenticator-vault';
 const version = 1;
 /** Bound to the ciphertext as GCM associated data, so a file of another format or version never decrypts. */
 const associatedData = Buffer.from(`${format}/${version}`);
+
+/**
+ * A stored entry that does not pass today's checks (written by an older version, or damaged): kept
+ * as it was stored (`stored`), so that no write loses it, and shown with its problem; it can be
+ * reordered and deleted, nothing else.
+ */
+export interface ProblemEntry {
+  id: string;
+  order: number;
+  issuer: string;
+  label: string;
+  type: OtpType;
+  problem: string;
+  stored: unknown;
+}
+type StoredEntry = AuthenticatorEntry | ProblemEntry;
+
+const isSound = (entry: StoredEntry): entry is AuthenticatorEntry => !('problem' in entry);
 
 export interface AuthenticatorVaultOptions {
   /** The app's data folder (Electron's userData); the vault is one file in it. */
@@ -43,8 +68,13 @@ export class AuthenticatorVault {
     this.newId = options.newId ?? (() => randomUUID());
   }
 
-  /** The entries in the user's order. An absent vault is empty and needs no keychain. */
+  /** The entries that make codes, in the user's order. An absent vault is empty and needs no keychain. */
   list(): Promise<AuthenticatorEntry[]> {
+    return this.serialised(async () => ((await this.load())?.entries ?? []).filter(isSound));
+  }
+
+  /** Every stored entry in the user's order, those with a problem included (for the code list). */
+  listForView(): Promise<(AuthenticatorEntry | ProblemEntry)[]> {
     return this.serialised(async () => (await this.load())?.entries ?? []);
   }
 
@@ -74,7 +104,7 @@ export class AuthenticatorVault {
 
   rename(id: string, names: { issuer?: string; label?: string }): Promise<AuthenticatorEntry> {
     return this.change((entries) => {
-      const entry = find(entries, id);
+      const entry = sound(find(entries, id));
       const renamed = {
         ...toOtpAccount({
           ...entry,
@@ -89,7 +119,7 @@ export class AuthenticatorVault {
   }
 
   /** `ids` must name every entry exactly once, in the new order. */
-  reorder(ids: string[]): Promise<AuthenticatorEntry[]> {
+  reorder(ids: string[]): Promise<StoredEntry[]> {
     return this.change((entries) => {
       const known = new Set(entries.map((entry) => entry.id));
       if (ids.length !== known.size || new Set(ids).size !== ids.length || !ids.every((id) => known.has(id)))
@@ -110,7 +140,7 @@ export class AuthenticatorVault {
   /** HOTP only: moves the counter one step on, when the user asks for the next code. */
   incrementCounter(id: string): Promise<AuthenticatorEntry> {
     return this.change((entries) => {
-      const entry = find(entries, id);
+      const entry = sound(find(entries, id));
       if (entry.type !== 'hotp')
         throw new DesktopError('validation_failed', { fields: { id: 'Only HOTP entries have a counter.' } });
       const next = { ...entry, counter: entry.counter + 1 };
@@ -118,7 +148,7 @@ export class AuthenticatorVault {
     });
   }
 
-  private change<T>(apply: (entries: AuthenticatorEntry[]) => { entries: AuthenticatorEntry[]; result: T }) {
+  private change<T>(apply: (entries: StoredEntry[]) => { entries: StoredEntry[]; result: T }) {
     return this.serialised(async () => {
       const loaded = await this.load();
       const key = loaded?.key ?? (await this.keyForNewVault());
@@ -134,7 +164,7 @@ export class AuthenticatorVault {
     return run;
   }
 
-  private async load(): Promise<{ key: Buffer; entries: AuthenticatorEntry[] } | undefined> {
+  private async load(): Promise<{ key: Buffer; entries: StoredEntry[] } | undefined> {
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');
@@ -167,11 +197,14 @@ export class AuthenticatorVault {
     return key;
   }
 
-  private async write(key: Buffer, entries: AuthenticatorEntry[]): Promise<void> {
+  private async write(key: Buffer, entries: StoredEntry[]): Promise<void> {
     const nonce = this.randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', key, nonce);
     cipher.setAAD(associatedData);
-    const plain = Buffer.from(JSON.stringify({ entries }));
+    const stored = entries.map((entry) =>
+      isSound(entry) ? entry : { ...record(entry.stored), id: entry.id, order: entry.order },
+    );
+    const plain = Buffer.from(JSON.stringify({ entries: stored }));
     const ciphertext = Buffer.concat([cipher.update(plain), cipher.final()]);
     const envelope = {
       format,
@@ -184,10 +217,22 @@ export class AuthenticatorVault {
   }
 }
 
-function find(entries: AuthenticatorEntry[], id: string): AuthenticatorEntry {
+function find(entries: StoredEntry[], id: string): StoredEntry {
   const entry = entries.find((item) => item.id === id);
   if (!entry) throw new DesktopError('not_found');
   return entry;
+}
+
+function sound(entry: StoredEntry): AuthenticatorEntry {
+  if (!isSound(entry))
+    throw new DesktopError('validation_failed', { fields: { id: 'This entry has a problem; delete it.' } });
+  return entry;
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
 
 function parseEnvelope(text: string): { nonce: Buffer; tag: Buffer; ciphertext: Buffer } {
@@ -208,17 +253,38 @@ function parseEnvelope(text: string): { nonce: Buffer; tag: Buffer; ciphertext: 
   throw new DesktopError('vault_damaged');
 }
 
-function parseEntries(plain: Buffer): AuthenticatorEntry[] {
+/**
+ * The decrypted entries. The file as a whole must be sound (GCM says so); one entry that fails
+ * today's checks becomes a ProblemEntry instead of making the whole vault unreadable (issue 17).
+ */
+function parseEntries(plain: Buffer): StoredEntry[] {
+  let entries: unknown;
   try {
-    const { entries } = JSON.parse(plain.toString('utf8')) as { entries: AuthenticatorEntry[] };
-    return entries
-      .map((entry) => ({
-        ...accountOf(toOtpAccount(entry)),
-        id: String(entry.id),
-        order: Number(entry.order),
-      }))
-      .sort((a, b) => a.order - b.order);
+    entries = (JSON.parse(plain.toString('utf8')) as { entries?: unknown }).entries;
   } catch {
     throw new DesktopError('vault_damaged');
   }
+  if (!Array.isArray(entries)) throw new DesktopError('vault_damaged');
+  return entries
+    .map((item: unknown, index): StoredEntry => {
+      const stored = record(item);
+      const id = typeof stored.id === 'string' && stored.id !== '' ? stored.id : `problem-${index + 1}`;
+      const order = Number.isSafeInteger(stored.order) ? (stored.order as number) : index;
+      try {
+        return { ...accountOf(toOtpAccount(stored as never)), id, order };
+      } catch (error) {
+        const type = otpTypes.find((known) => known === stored.type) ?? 'totp';
+        return {
+          id,
+          order,
+          issuer: typeof stored.issuer === 'string' ? stored.issuer.slice(0, 200) : '',
+          label: typeof stored.label === 'string' ? stored.label.slice(0, 200) : '',
+          type,
+          problem:
+            error instanceof DesktopError ? (error.details.reasons?.[0] ?? error.code) : 'damaged_entry',
+          stored: item,
+        };
+      }
+    })
+    .sort((a, b) => a.order - b.order);
 }

@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import {
+  importEntryProblems,
+  importFileProblems,
+  importFormats,
+} from '../../../common/contract/authenticator-import';
 import { clientErrorCodes, errorCodes } from '../../../common/contract/errors';
 import { factorType } from '../../../common/contract/http';
 import { passwordProblems } from '../../../common/domain/password-policy';
@@ -42,6 +47,12 @@ describe('the English and Dutch texts', () => {
       ...[...errorCodes, ...clientErrorCodes].map((code) => `errors.${code}`),
       ...passwordProblems.map((problem) => `passwordProblem.${problem}`),
       ...factorType.options.map((type) => `mfa.factor.${type}`),
+      // Issue 17: every import format, file refusal and entry problem main can name.
+      ...importFormats.map((format) => `authenticator.format.${format}`),
+      ...[...importFileProblems, 'password_required', 'wrong_password'].map(
+        (problem) => `authenticator.importRefusal.${problem}`,
+      ),
+      ...importEntryProblems.map((problem) => `authenticator.problem.${problem}`),
     ];
     expect(needed.filter((key) => !english.has(key))).toEqual([]);
   });

@@ -1,13 +1,14 @@
 import { createDecipheriv, scrypt } from 'node:crypto';
-import { DesktopError } from '../../ipc-router';
 import { boundedScryptParams } from '../exporters/encrypted-backup';
 import {
   damagedFile,
   ImportCollector,
   num,
+  parseJson,
+  passwordRequired,
   record,
   text,
-  unsupportedType,
+  wrongPassword,
   type ImportResult,
 } from './import-result';
 
@@ -20,13 +21,13 @@ const passwordSlot = 1;
  * AES-256-GCM, which opens the base64 `db` with AES-256-GCM (header.params nonce and tag).
  */
 export async function importAegis(content: string, password?: string): Promise<ImportResult> {
-  const file = record(parseJson(content));
+  const file = record(parseJson(content, 'aegis'));
   const header = record(file?.header);
-  if (!file || !header || file.db === undefined) throw damagedFile('not an Aegis vault');
+  if (!file || !header || file.db === undefined) throw damagedFile('aegis');
   const db =
     header.slots === null || header.slots === undefined ? record(file.db) : await decryptDb(file, password);
   const entries = db?.entries;
-  if (!Array.isArray(entries)) throw damagedFile('no entries');
+  if (!Array.isArray(entries)) throw damagedFile('aegis');
 
   const collector = new ImportCollector();
   entries.forEach((item: unknown, index) => {
@@ -36,16 +37,14 @@ export async function importAegis(content: string, password?: string): Promise<I
     const issuer = text(entry?.issuer);
     const label = text(entry?.name);
     if (!entry || !info) return collector.error(index + 1, issuer, label, 'damaged_entry');
-    if (type !== 'totp' && type !== 'hotp')
-      return collector.skip({ issuer, label, type, reason: unsupportedType(type || 'unknown') });
-    collector.add(index + 1, {
-      type,
+    collector.addAnyType(index + 1, {
+      type: type || 'unknown',
       issuer,
       label,
       secret: text(info.secret),
       algorithm: text(info.algo),
       digits: num(info.digits),
-      period: type === 'totp' ? num(info.period) : undefined,
+      period: type === 'hotp' ? undefined : num(info.period),
       counter: type === 'hotp' ? num(info.counter) : undefined,
     });
   });
@@ -58,24 +57,24 @@ async function decryptDb(file: Record<string, unknown>, password: string | undef
   const slots = Array.isArray(header?.slots) ? header.slots.map(record) : [];
   const passwordSlots = slots.filter((slot) => slot?.type === passwordSlot);
   if (!params || typeof file.db !== 'string' || passwordSlots.length === 0)
-    throw damagedFile('no password slot');
-  if (!password) throw new DesktopError('password_required');
+    throw damagedFile('aegis_encrypted');
+  if (!password) throw passwordRequired('aegis_encrypted');
 
   for (const slot of passwordSlots) {
     const masterKey = await openSlot(slot as Record<string, unknown>, password);
     if (masterKey === undefined) continue;
     const plain = gcmOpen(masterKey, hex(params.nonce), hex(params.tag), Buffer.from(file.db, 'base64'));
-    if (plain === undefined) throw damagedFile('database does not decrypt with its master key');
-    return record(parseJson(plain.toString('utf8')));
+    if (plain === undefined) throw damagedFile('aegis_encrypted');
+    return record(parseJson(plain.toString('utf8'), 'aegis_encrypted'));
   }
-  throw new DesktopError('wrong_password');
+  throw wrongPassword('aegis_encrypted');
 }
 
 async function openSlot(slot: Record<string, unknown>, password: string): Promise<Buffer | undefined> {
   // Bounded, so a crafted file can neither make scrypt throw nor make the app spend gigabytes.
   const params = boundedScryptParams(num(slot.n), num(slot.r), num(slot.p));
   const keyParams = record(slot.key_params);
-  if (!params || !keyParams) throw damagedFile('bad key slot');
+  if (!params || !keyParams) throw damagedFile('aegis_encrypted');
   const { N: n, r, p } = params;
   const derived = await new Promise<Buffer>((resolve, reject) =>
     scrypt(
@@ -83,7 +82,7 @@ async function openSlot(slot: Record<string, unknown>, password: string): Promis
       hex(slot.salt),
       32,
       { N: n, r, p, maxmem: 256 * n * r + 1024 * 1024 },
-      (error, key) => (error ? reject(damagedFile('bad key slot')) : resolve(key)),
+      (error, key) => (error ? reject(damagedFile('aegis_encrypted')) : resolve(key)),
     ),
   );
   return gcmOpen(derived, hex(keyParams.nonce), hex(keyParams.tag), hex(slot.key));
@@ -100,14 +99,6 @@ function gcmOpen(key: Buffer, nonce: Buffer, tag: Buffer, ciphertext: Buffer): B
 }
 
 function hex(value: unknown): Buffer {
-  if (typeof value !== 'string' || !/^([0-9a-f]{2})+$/i.test(value)) throw damagedFile('bad hex field');
+  if (typeof value !== 'string' || !/^([0-9a-f]{2})+$/i.test(value)) throw damagedFile('aegis_encrypted');
   return Buffer.from(value, 'hex');
-}
-
-function parseJson(content: string): unknown {
-  try {
-    return JSON.parse(content);
-  } catch {
-    throw damagedFile('not JSON');
-  }
 }

@@ -1,5 +1,4 @@
 import { createDecipheriv } from 'node:crypto';
-import { DesktopError } from '../../ipc-router';
 import {
   backupAssociatedData,
   backupFormat,
@@ -7,7 +6,16 @@ import {
   boundedScryptParams,
   deriveBackupKey,
 } from '../exporters/encrypted-backup';
-import { damagedFile, ImportCollector, num, record, text, type ImportResult } from './import-result';
+import {
+  damagedFile,
+  ImportCollector,
+  num,
+  passwordRequired,
+  record,
+  text,
+  wrongPassword,
+  type ImportResult,
+} from './import-result';
 
 /** Reads a backup written by exporters/encrypted-backup.ts (docs/authenticator-backup.md). */
 export async function importEncryptedBackup(content: string, password?: string): Promise<ImportResult> {
@@ -15,21 +23,20 @@ export async function importEncryptedBackup(content: string, password?: string):
   try {
     file = record(JSON.parse(content));
   } catch {
-    throw damagedFile('not JSON');
+    throw damagedFile('wem_backup');
   }
   const kdf = record(file?.kdf);
   const cipher = record(file?.cipher);
-  if (!file || file.format !== backupFormat || !kdf || !cipher) throw damagedFile('not a WEM Account backup');
-  if (file.version !== backupVersion)
-    throw damagedFile(`backup version ${text(file.version)} is not supported`);
+  if (!file || file.format !== backupFormat || !kdf || !cipher) throw damagedFile('wem_backup');
+  if (file.version !== backupVersion) throw damagedFile('wem_backup', 'unsupported_version');
   const salt = text(kdf.salt);
   if (kdf.name !== 'scrypt' || cipher.name !== 'aes-256-gcm' || !salt)
-    throw damagedFile('unknown key derivation or cipher');
+    throw damagedFile('wem_backup', 'unsupported_version');
   // Bounded: enough for stronger future defaults, neither a memory bomb nor a RangeError from scrypt.
   const params = boundedScryptParams(num(kdf.N), num(kdf.r), num(kdf.p));
-  if (!params) throw damagedFile('bad scrypt parameters');
+  if (!params) throw damagedFile('wem_backup');
   const { N: n, r, p } = params;
-  if (!password) throw new DesktopError('password_required');
+  if (!password) throw passwordRequired('wem_backup');
 
   const key = await deriveBackupKey(password, Buffer.from(salt, 'base64'), params);
   let plain: Buffer;
@@ -40,21 +47,22 @@ export async function importEncryptedBackup(content: string, password?: string):
     plain = Buffer.concat([decipher.update(Buffer.from(text(file.ciphertext), 'base64')), decipher.final()]);
   } catch {
     // GCM cannot tell a wrong key from a changed ciphertext; a wrong password is by far the likelier.
-    throw new DesktopError('wrong_password');
+    throw wrongPassword('wem_backup');
   }
 
   let entries: unknown;
   try {
     entries = record(JSON.parse(plain.toString('utf8')))?.entries;
   } catch {
-    throw damagedFile('the decrypted backup is not JSON');
+    throw damagedFile('wem_backup');
   }
-  if (!Array.isArray(entries)) throw damagedFile('no entries');
+  if (!Array.isArray(entries)) throw damagedFile('wem_backup');
   const collector = new ImportCollector();
   entries.forEach((item: unknown, index) => {
     const entry = record(item) ?? {};
     const type = text(entry.type);
-    if (type !== 'totp' && type !== 'hotp')
+    // Steam entries are in backups since issue 17; a type unknown to this version is named, not dropped.
+    if (type !== 'totp' && type !== 'hotp' && type !== 'steam')
       return collector.error(index + 1, text(entry.issuer), text(entry.label), 'unsupported_type');
     collector.add(index + 1, {
       type,

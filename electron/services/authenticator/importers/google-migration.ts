@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
-import { damagedFile, ImportCollector, unsupportedType, type ImportResult } from './import-result';
+import { base32Of } from '../account';
+import { damagedFile, ImportCollector, type ImportResult } from './import-result';
 
 /**
  * Google Authenticator's "Transfer accounts" export: `otpauth-migration://offline?data=<base64>`,
@@ -36,7 +37,8 @@ const migrationPayload = root.lookupType('MigrationPayload');
 
 const algorithms: Record<number, string> = { 0: 'SHA1', 1: 'SHA1', 2: 'SHA256', 3: 'SHA512', 4: 'MD5' };
 const digitCounts: Record<number, number> = { 0: 6, 1: 6, 2: 8 };
-const types: Record<number, string> = { 0: 'unspecified', 1: 'hotp', 2: 'totp' };
+/** Type 0 (unspecified) is TOTP, as Google Authenticator and Aegis read it. */
+const types: Record<number, string> = { 0: 'totp', 1: 'hotp', 2: 'totp' };
 
 interface OtpParameters {
   secret: Uint8Array;
@@ -53,7 +55,7 @@ export function importGoogleMigration(content: string): ImportResult {
     .split(/\s+/)
     .filter((line) => line !== '')
     .map((line) => line.trim());
-  if (uris.length === 0) throw damagedFile('no otpauth-migration:// link');
+  if (uris.length === 0) throw damagedFile('google_migration');
   const collector = new ImportCollector();
   let position = 0;
   for (const uri of uris) {
@@ -63,14 +65,9 @@ export function importGoogleMigration(content: string): ImportResult {
       const type = types[parameters.type] ?? 'unknown';
       const algorithm = algorithms[parameters.algorithm] ?? 'unknown';
       if (type !== 'totp' && type !== 'hotp') {
-        collector.skip({ issuer, label, type, reason: unsupportedType(type) });
+        collector.skip({ issuer, label, type, reason: 'unsupported_type' });
       } else if (algorithm === 'MD5' || algorithm === 'unknown') {
-        collector.skip({
-          issuer,
-          label,
-          type,
-          reason: `${algorithm.toUpperCase()} is not a supported algorithm.`,
-        });
+        collector.skip({ issuer, label, type: algorithm, reason: 'unsupported_algorithm' });
       } else {
         collector.add(position, {
           type,
@@ -93,16 +90,24 @@ function decode(uri: string): OtpParameters[] {
   try {
     url = new URL(uri);
   } catch {
-    throw damagedFile('not an otpauth-migration:// link');
+    throw damagedFile('google_migration');
   }
-  const data = url.searchParams.get('data');
+  // Read `data` from the raw query: URLSearchParams would turn a `+` of the base64 into a space,
+  // and links that went through a QR reader or a chat often carry it unencoded (issue 17).
+  const raw = /[?&]data=([^&#]*)/.exec(url.search)?.[1];
+  let data: string | undefined;
+  try {
+    data = raw === undefined ? undefined : decodeURIComponent(raw);
+  } catch {
+    data = undefined;
+  }
   if (
     url.protocol !== 'otpauth-migration:' ||
     url.host !== 'offline' ||
     !data ||
     !/^[A-Za-z0-9+/_-]+=*$/.test(data)
   )
-    throw damagedFile('not an otpauth-migration:// link');
+    throw damagedFile('google_migration');
   try {
     const message = migrationPayload.decode(Buffer.from(data, 'base64'));
     const payload = migrationPayload.toObject(message, { longs: Number, defaults: true }) as {
@@ -112,7 +117,7 @@ function decode(uri: string): OtpParameters[] {
   } catch {
     // Falls through to the refusal below.
   }
-  throw damagedFile('the migration data does not decode');
+  throw damagedFile('google_migration');
 }
 
 /** Google stores "Issuer:label" as the name, and often the issuer again on its own. */
@@ -123,21 +128,5 @@ function names(parameters: OtpParameters): { issuer: string; label: string } {
   return { issuer: parameters.issuer.trim() || prefix, label };
 }
 
-const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
 /** RFC 4648 Base32 without padding, the form account.ts normalises to. */
-export function base32(bytes: Uint8Array): string {
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += alphabet[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += alphabet[(value << (5 - bits)) & 31];
-  return out;
-}
+export const base32 = base32Of;

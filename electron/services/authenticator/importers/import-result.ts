@@ -1,12 +1,14 @@
+import type { ImportFileProblem, ImportFormat } from '../../../../common/contract/authenticator-import';
 import { DesktopError } from '../../ipc-router';
 import { toOtpAccount, type OtpAccount, type OtpAccountInput } from '../account';
 
-/** An entry of another app's file that this app cannot use (Steam, Yandex, mOTP…), named, never dropped. */
+/** An entry of another app's file that this app cannot use (Yandex, mOTP, MD5…), named, never dropped. */
 export interface UnsupportedEntry {
   issuer: string;
   label: string;
   type: string;
-  reason: string;
+  /** `unsupported_type` or `unsupported_algorithm`: the screen words it with `type`. */
+  reason: 'unsupported_type' | 'unsupported_algorithm';
 }
 
 /** An entry that could not be read; `position` is its 1-based place in the file. Never holds the secret. */
@@ -47,6 +49,16 @@ export class ImportCollector {
     }
   }
 
+  /**
+   * An entry of any type as another app names it: TOTP, HOTP and Steam are added (checked), any
+   * other type is named as unsupported.
+   */
+  addAnyType(position: number, input: Omit<OtpAccountInput, 'type'> & { type: string }): void {
+    const type = input.type.toLowerCase();
+    if (type === 'totp' || type === 'hotp' || type === 'steam') this.add(position, { ...input, type });
+    else this.skip({ issuer: input.issuer ?? '', label: input.label, type, reason: 'unsupported_type' });
+  }
+
   skip(entry: UnsupportedEntry): void {
     this.unsupported.push(entry);
   }
@@ -63,15 +75,31 @@ export class ImportCollector {
   }
 }
 
-export function unsupportedType(type: string): string {
-  return `${type.toUpperCase()} entries are not supported by this app.`;
+/** A whole file refused: the format it looked like and what is wrong, both codes the screen words. */
+export function damagedFile(format: ImportFormat, problem: ImportFileProblem = 'damaged'): DesktopError {
+  return new DesktopError('damaged_file', { reasons: [format, problem] });
 }
 
-export function damagedFile(why: string): DesktopError {
-  return new DesktopError('damaged_file', { reasons: [why] });
+/** An encrypted file without a password: the screen asks for it, naming the format. */
+export function passwordRequired(format: ImportFormat): DesktopError {
+  return new DesktopError('password_required', { reasons: [format] });
 }
 
-function reasonOf(error: unknown): string {
+/** The password does not open the file (for GCM files, also a changed ciphertext: far the likelier is the password). */
+export function wrongPassword(format: ImportFormat): DesktopError {
+  return new DesktopError('wrong_password', { reasons: [format] });
+}
+
+/** JSON text, or the file refused as a damaged one of `format`. */
+export function parseJson(content: string, format: ImportFormat): unknown {
+  try {
+    return JSON.parse(content);
+  } catch {
+    throw damagedFile(format);
+  }
+}
+
+export function reasonOf(error: unknown): string {
   if (error instanceof DesktopError) return error.details.reasons?.[0] ?? error.code;
   return 'invalid_entry';
 }

@@ -234,7 +234,7 @@ function ManualWay({ onAdded }: WayProps) {
     counter: '0',
   };
   const [form, setForm] = useState(empty);
-  const [type, setType] = useState<'totp' | 'hotp'>('totp');
+  const [type, setType] = useState<'totp' | 'hotp' | 'steam'>('totp');
   const call = useAuthCall(manualFields);
   const set = (field: keyof typeof empty) => (value: string) => setForm({ ...form, [field]: value });
 
@@ -290,7 +290,7 @@ function ManualWay({ onAdded }: WayProps) {
       />
       <fieldset className="choice-row">
         <legend>{t('authenticator.field.type')}</legend>
-        {(['totp', 'hotp'] as const).map((option) => (
+        {(['totp', 'hotp', 'steam'] as const).map((option) => (
           <label key={option}>
             <input
               type="radio"
@@ -303,22 +303,25 @@ function ManualWay({ onAdded }: WayProps) {
           </label>
         ))}
       </fieldset>
-      <div className="row">
-        <SelectField
-          label={t('authenticator.field.algorithm')}
-          value={form.algorithm}
-          onChange={set('algorithm')}
-          options={['SHA1', 'SHA256', 'SHA512']}
-          error={call.error.fields.algorithm}
-        />
-        <SelectField
-          label={t('authenticator.field.digits')}
-          value={form.digits}
-          onChange={set('digits')}
-          options={['6', '7', '8']}
-          error={call.error.fields.digits}
-        />
-      </div>
+      {/* Steam Guard has one algorithm, length and period: nothing to choose. */}
+      {type === 'steam' ? null : (
+        <div className="row">
+          <SelectField
+            label={t('authenticator.field.algorithm')}
+            value={form.algorithm}
+            onChange={set('algorithm')}
+            options={['SHA1', 'SHA256', 'SHA512']}
+            error={call.error.fields.algorithm}
+          />
+          <SelectField
+            label={t('authenticator.field.digits')}
+            value={form.digits}
+            onChange={set('digits')}
+            options={['6', '7', '8']}
+            error={call.error.fields.digits}
+          />
+        </div>
+      )}
       {type === 'totp' ? (
         <TextField
           label={t('authenticator.field.period')}
@@ -330,7 +333,7 @@ function ManualWay({ onAdded }: WayProps) {
           onChange={set('period')}
           error={call.error.fields.period}
         />
-      ) : (
+      ) : type === 'hotp' ? (
         <TextField
           label={t('authenticator.field.counter')}
           type="number"
@@ -340,7 +343,7 @@ function ManualWay({ onAdded }: WayProps) {
           onChange={set('counter')}
           error={call.error.fields.counter}
         />
-      )}
+      ) : null}
       {call.error.message ? <Alert tone="error">{call.error.message}</Alert> : null}
       <div className="actions">
         <Button type="submit" busy={call.busy} busyLabel={t('authenticator.adding')}>

@@ -31,10 +31,12 @@ export function AddReportView({ report }: { report: AddReport }) {
             <p>{t('authenticator.report.unsupported', { count: unsupported.length })}</p>
             <NameList
               names={unsupported.map((entry) =>
-                t('authenticator.report.unsupportedEntry', {
-                  name: entryName(entry),
-                  type: entry.type.toUpperCase(),
-                }),
+                t(
+                  entry.reason === 'unsupported_algorithm'
+                    ? 'authenticator.report.unsupportedAlgorithm'
+                    : 'authenticator.report.unsupportedEntry',
+                  { name: entryName(entry) || '—', type: entry.type.toUpperCase() },
+                ),
               )}
             />
           </>

@@ -1,5 +1,11 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import {
+  importFileProblems,
+  importFormats,
+  type ImportFileProblem,
+  type ImportFormat,
+} from '../../../../common/contract/authenticator-import';
 import type { IpcError, IpcResult } from '../../../../common/contract/ipc';
 import type { DescribedError, Translate } from '../../lib/errors';
 
@@ -20,6 +26,26 @@ const problemField: Record<string, string> = {
 
 export function problemText(t: Translate, problem: string): string {
   return t(`authenticator.problem.${problem}`, { defaultValue: t('authenticator.problem.invalid') });
+}
+
+const importCodes = ['damaged_file', 'password_required', 'wrong_password'];
+
+/**
+ * A refused import file in the user's words: main names the format the file looked like and, for a
+ * damaged one, what is wrong (`reasons: [format, problem]`), so the sentence says what to do
+ * ("This is an encrypted andOTP backup: enter its password"). Undefined for any other error.
+ */
+export function importRefusalText(t: Translate, error: IpcError): string | undefined {
+  if (!importCodes.includes(error.code)) return undefined;
+  const [format, problem] = error.reasons ?? [];
+  if (!importFormats.includes(format as ImportFormat)) return undefined;
+  const key =
+    error.code === 'damaged_file'
+      ? importFileProblems.includes(problem as ImportFileProblem)
+        ? (problem as ImportFileProblem)
+        : 'damaged'
+      : error.code;
+  return t(`authenticator.importRefusal.${key}`, { format: t(`authenticator.format.${format}`) });
 }
 
 /**
@@ -55,6 +81,12 @@ export function describeAuthError(
       if (!place(field, text) && !place(problemField[problem], text) && !place('uri', text)) unplaced = true;
     }
     if (byField.length > 0 && !unplaced) return { message: undefined, fields };
+  }
+  const refusal = importRefusalText(t, error);
+  if (refusal !== undefined) {
+    // A password problem is said at the password field, which the panel then shows and focuses.
+    if (error.code !== 'damaged_file' && place('password', refusal)) return { message: undefined, fields };
+    return { message: refusal, fields };
   }
   if (
     ['wrong_lock_password', 'wrong_password', 'password_required'].includes(error.code) &&

@@ -5,7 +5,7 @@ import type { IpcResult } from '../../../../common/contract/ipc';
 import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
 import { TextField } from '../../components/text-field';
-import { useAuthCall } from './auth-errors';
+import { problemText, useAuthCall } from './auth-errors';
 import { CountdownRing } from './countdown-ring';
 import { entryName, groupDigits, shownCode } from './format';
 
@@ -41,16 +41,25 @@ export function EntryRow(props: EntryRowProps) {
           <span className="entry-issuer">{entry.issuer || entry.label}</span>
           {entry.issuer && entry.label ? <span className="entry-label">{entry.label}</span> : null}
         </p>
-        <p className="entry-code">
-          <span className="code" data-testid="code">
-            {groupDigits(shown.code)}
-          </span>
-          {shown.nextCode ? (
-            <span className="next-code">
-              {t('authenticator.next')} <span data-testid="next-code">{groupDigits(shown.nextCode)}</span>
+        {entry.problem !== null ? (
+          <p className="entry-problem" data-testid="entry-problem">
+            <strong>⚠ {t('authenticator.entryProblemLabel')}</strong>{' '}
+            {t('authenticator.entryProblem', {
+              reason: problemText((key, options) => t(key, options), entry.problem),
+            })}
+          </p>
+        ) : (
+          <p className="entry-code">
+            <span className="code" data-testid="code">
+              {groupDigits(shown.code)}
             </span>
-          ) : null}
-        </p>
+            {shown.nextCode ? (
+              <span className="next-code">
+                {t('authenticator.next')} <span data-testid="next-code">{groupDigits(shown.nextCode)}</span>
+              </span>
+            ) : null}
+          </p>
+        )}
       </div>
       {shown.secondsLeft !== null && entry.period !== null ? (
         <CountdownRing secondsLeft={shown.secondsLeft} period={entry.period} />
@@ -58,6 +67,7 @@ export function EntryRow(props: EntryRowProps) {
       <div className="entry-actions">
         <Button
           variant="secondary"
+          disabled={entry.problem !== null}
           onClick={() => props.onCopy(shown.code)}
           aria-label={
             copiedFor === undefined
