@@ -50,7 +50,7 @@ export const authenticatorCapabilities = z.object({
   readClipboardImage: z.boolean(),
   /** Main puts codes on the system clipboard and clears them; without it the page does (web host). */
   copy: z.boolean(),
-  /** Main writes exports through a save dialog; without it the encrypted backup comes back as text. */
+  /** Main writes exports (a save dialog in Electron, the export folder in the web host). */
   saveFile: z.boolean(),
 });
 export type AuthenticatorCapabilities = z.infer<typeof authenticatorCapabilities>;
@@ -96,12 +96,11 @@ export const addReport = z.object({
 });
 export type AddReport = z.infer<typeof addReport>;
 
+/** Exports go to a file main writes (a save dialog, or the web host's export folder), never to the page. */
 const exported = z.object({
   fileName: z.string(),
-  /** Main wrote the file through a save dialog (Electron). */
+  /** False when the user cancelled the save dialog. */
   saved: z.boolean(),
-  /** The encrypted backup, for the page to offer as a download where main cannot save (web host). */
-  content: z.string().nullable(),
 });
 
 function channel<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) {
@@ -175,7 +174,7 @@ export const authenticatorChannels = {
   /** Secrets in clear: only with the user's explicit acknowledgement, and only to a file main writes. */
   'authenticator.exportUriList': channel(
     z.object({ acknowledgeUnencrypted: z.boolean() }).strict(),
-    exported.omit({ content: true }),
+    exported,
   ),
   'authenticator.lock': channel(none, authenticatorState),
   /** `password` where one is set; a click (no password) otherwise. */

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDesktopServices } from '../services/desktop-services';
+import { defaultExportFolder, folderSaveFile } from '../services/authenticator/folder-exports';
 import { createKeychain } from '../services/keychain';
 import { MemorySettingsStore } from '../services/settings';
 import { startWebHost, type WebHost } from './web-host';
@@ -98,12 +99,16 @@ async function main(): Promise<void> {
 
   // The services exist before the host they report events to.
   const events: { host?: WebHost } = {};
+  const dataDir = process.env.WEM_ACCOUNT_DATA_DIR ?? path.join(projectDir, 'data/desktop');
+  const exportFolder = defaultExportFolder(dataDir);
   const services = createDesktopServices({
     // A throwaway profile: the web host is for development and tests, not a second home for settings.
     settings: new MemorySettingsStore({ serverUrl }),
     secrets: createKeychain(),
     // The authenticator's vault is real data: it stays between runs (WEM_ACCOUNT_DATA_DIR moves it).
-    dataDir: process.env.WEM_ACCOUNT_DATA_DIR ?? path.join(projectDir, 'data/desktop'),
+    dataDir,
+    // No save dialog in a browser tab: exports are written to a folder here, never sent to the page.
+    authenticatorPlatform: { saveFile: folderSaveFile(exportFolder) },
     version,
     deviceName: os.hostname(),
     onEvent: (event, payload) => events.host?.emit(event, payload),
@@ -131,6 +136,7 @@ async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(0));
 
   say(`WEM Account (web host) talks to the account API at ${serverUrl}.`);
+  say(`Authenticator exports are written to ${exportFolder}.`);
   const executable = findChromium();
   const hasDisplay =
     process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fc from 'fast-check';
 import { PNG } from 'pngjs';
@@ -24,6 +24,7 @@ import { MemorySecretStore } from '../../../test/helpers/desktop';
 import { tempDirs } from '../../../test/helpers/temp-dirs';
 import type { OtpAccount } from './account';
 import type { AuthenticatorPlatform } from './capabilities';
+import { folderSaveFile } from './folder-exports';
 import { importAny } from './importers/detect';
 import { AuthenticatorVault } from './vault';
 
@@ -314,16 +315,32 @@ describe('the local authenticator through the IPC router', () => {
     expect(names(await r.value('authenticator.list'))).toEqual(['GitHub/jane']);
   });
 
-  it('exports an encrypted backup that imports back to the same entries', async () => {
-    const source = await rig();
+  it('exports an encrypted backup to a file, never to the page, that imports back to the same entries', async () => {
+    const folder = await newDataDir();
+    const source = await rig({ platform: { saveFile: folderSaveFile(folder) } });
     await source.value('authenticator.import', { content: await fixture('aegis_plain.json') });
     await source.value('authenticator.addUri', { uri: github.uri });
     expect(await source.send('authenticator.exportBackup', { password: 'short' })).toMatchObject({
       ok: false,
       error: { code: 'validation_failed', fields: { password: 'too_short' } },
     });
-    const backup = await source.value('authenticator.exportBackup', { password: 'correct horse battery' });
-    expect(backup).toMatchObject({ saved: false, fileName: 'wem-authenticator-2030-01-01.wemauth' });
+    const exported = await source.value('authenticator.exportBackup', { password: 'correct horse battery' });
+    expect(exported).toEqual({ saved: true, fileName: 'wem-authenticator-2030-01-01.wemauth' });
+    const file = path.join(folder, exported.fileName);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const backup = { content: await readFile(file, 'utf8') };
+    // A second export the same day is a second file, not an overwrite.
+    await source.value('authenticator.exportBackup', { password: 'correct horse battery' });
+    expect(await readdir(folder)).toEqual(
+      expect.arrayContaining([
+        'wem-authenticator-2030-01-01.wemauth',
+        'wem-authenticator-2030-01-01 (2).wemauth',
+      ]),
+    );
+    // Without a place to write it (no save dialog, no folder), nothing is exported at all.
+    expect(
+      await (await rig()).errorOf('authenticator.exportBackup', { password: 'correct horse battery' }),
+    ).toBe('capability_unavailable');
 
     const dataDir = await newDataDir();
     const secrets = new MemorySecretStore();
@@ -367,7 +384,6 @@ describe('the local authenticator through the IPC router', () => {
     expect(await r.value('authenticator.exportBackup', { password: 'correct horse battery' })).toEqual({
       fileName: 'wem-authenticator-2030-01-01.wemauth',
       saved: true,
-      content: null,
     });
     expect(await r.send('authenticator.exportUriList', { acknowledgeUnencrypted: false })).toMatchObject({
       ok: false,

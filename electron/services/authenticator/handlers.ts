@@ -225,10 +225,11 @@ export function createLocalAuthenticator(options: LocalAuthenticatorOptions): Lo
       const { vault } = await unlocked();
       if ([...password.normalize('NFC')].length < minBackupPasswordLength)
         throw new DesktopError('validation_failed', { fields: { password: 'too_short' } });
+      // Like the URI list, the backup only ever goes to a file main writes, never back to the page.
+      const saveFile = available(platform.saveFile);
       const content = await exportEncryptedBackup((await vault.list()).map(accountOf), password);
       const fileName = `wem-authenticator-${fileDate()}.wemauth`;
-      if (!platform.saveFile) return { fileName, saved: false, content };
-      return { fileName, saved: await platform.saveFile(fileName, content), content: null };
+      return { fileName, saved: await saveFile(fileName, content) };
     },
     'authenticator.exportUriList': async ({ acknowledgeUnencrypted }) => {
       const { vault } = await unlocked();

@@ -123,4 +123,3 @@ export async function importAny(input: string | Buffer, password?: string): Prom
       return importSteam(content());
   }
 }
-

@@ -9,16 +9,6 @@ import { TextField } from '../../components/text-field';
 import { invoke } from '../../lib/bridge';
 import { problemText, useAuthCall } from './auth-errors';
 
-/** Offers text as a file download, for the encrypted backup where main has no save dialog (web host). */
-function download(fileName: string, content: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type: 'application/json' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 /**
  * The encrypted backup (password twice; imports back here and is documented for other tools) and,
  * behind a warning, the plain list of otpauth links, which only main may write (it holds the secrets).
@@ -45,15 +35,10 @@ export function ExportPanel({ capabilities }: { capabilities: AuthenticatorCapab
     if (short || password !== repeat) return;
     const result = await backup.run(() => invoke('authenticator.exportBackup', { password }));
     if (!result.ok) return;
-    const { fileName, saved, content } = result.value;
-    if (content !== null) download(fileName, content);
+    const { fileName, saved } = result.value;
     setPassword('');
     setRepeat('');
-    setDone(
-      saved || content !== null
-        ? t('authenticator.export.saved', { fileName })
-        : t('authenticator.export.notSaved'),
-    );
+    setDone(saved ? t('authenticator.export.saved', { fileName }) : t('authenticator.export.notSaved'));
   }
 
   async function exportList() {
@@ -94,7 +79,12 @@ export function ExportPanel({ capabilities }: { capabilities: AuthenticatorCapab
         />
         {backup.error.message ? <Alert tone="error">{backup.error.message}</Alert> : null}
         <div className="actions">
-          <Button type="submit" busy={backup.busy} busyLabel={t('authenticator.export.busy')}>
+          <Button
+            type="submit"
+            busy={backup.busy}
+            busyLabel={t('authenticator.export.busy')}
+            disabled={!capabilities.saveFile}
+          >
             {t('authenticator.export.backupSubmit')}
           </Button>
         </div>

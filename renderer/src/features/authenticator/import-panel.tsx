@@ -58,11 +58,7 @@ export function ImportPanel({ onImported }: { onImported: (report: AddReport) =>
       <form className="stack" noValidate onSubmit={(event) => void submit(event)}>
         <div className="field">
           <label htmlFor={`${id}-file`}>{t('authenticator.import.file')}</label>
-          <input
-            id={`${id}-file`}
-            type="file"
-            onChange={(event) => void choose(event.target.files?.[0])}
-          />
+          <input id={`${id}-file`} type="file" onChange={(event) => void choose(event.target.files?.[0])} />
         </div>
         <div ref={passwordBox}>
           <TextField
