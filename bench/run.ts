@@ -1,3 +1,4 @@
+import '../scripts/require-supported-node'; // first: refuses an unsupported Node before anything else loads
 import { cpus, platform, release, totalmem } from 'node:os';
 import path from 'node:path';
 import { authenticatorFigure } from './figures/authenticator';

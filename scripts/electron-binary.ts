@@ -4,6 +4,7 @@
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { isSupportedNode, unsupportedNodeSentence } from './supported-node';
 
 const require = createRequire(import.meta.url);
 
@@ -32,8 +33,14 @@ export function installedElectron(): string | undefined {
   }
 }
 
-// `npm install` runs this (postinstall) to say, in one line, what `npm start` will do.
+// `npm install` runs this (postinstall) to say which Node the product got and what `npm start` will do.
+// npm runs it with node_modules/.bin first on PATH, so this is the Node every `npm run` gets.
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  console.log(
+    isSupportedNode(process.versions.node)
+      ? `WEM Account runs on Node.js ${process.version} (${path.relative(process.cwd(), process.execPath)}).`
+      : unsupportedNodeSentence(process.versions.node, process.execPath),
+  );
   console.log(
     installedElectron()
       ? 'WEM Account: Electron is installed; `npm start` opens the desktop app.'

@@ -2,6 +2,7 @@
 // SQLite file in ./data with mail written to ./data/outbox — and the desktop app next to it: in
 // Electron when its binary is there (or can be fetched), otherwise in Chromium through the web host.
 // Ctrl-C stops everything it started.
+import './require-supported-node'; // first: refuses an unsupported Node before anything else loads
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import pretty from 'pino-pretty';
 import { electronPackageDir, installedElectron } from './electron-binary';
 
 const require = createRequire(import.meta.url);
+console.log(`WEM Account on Node.js ${process.version} (${path.relative(process.cwd(), process.execPath)})`);
 const env = { ...process.env };
 const children = new Set<ChildProcess>();
 let stopping = false;

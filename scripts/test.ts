@@ -2,10 +2,11 @@
 // Without TEST_DATABASE_URL, a temporary PostgreSQL server is started for the run and stopped after it.
 // Vitest runs inside a D-Bus session of its own with an unlocked gnome-keyring and a temporary HOME,
 // so the keychain tests use a real Secret Service and never the keyring of the person running them.
+import './require-supported-node'; // first: refuses an unsupported Node before anything else loads
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { startTemporaryPostgres, type TemporaryPostgres } from './pg-temp';
 import { onPath } from './on-path';
 
@@ -14,9 +15,14 @@ let postgres: Promise<TemporaryPostgres> | undefined;
 let keyringHome: string | undefined;
 let signalCode: number | undefined;
 
-/** Runs a command with inherited stdio in its own process group and resolves to its exit code. */
+/**
+ * Runs a command with inherited stdio in its own process group and resolves to its exit code. The
+ * directory of this Node comes first on its PATH, so that npm, vitest and every process the tests
+ * start as `node` run on the same Node as this script, also when it was not started through npm.
+ */
 function step(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const proc = spawn(command, args, { stdio: 'inherit', env, detached: true });
+  const path = [dirname(process.execPath), env.PATH].filter(Boolean).join(delimiter);
+  const proc = spawn(command, args, { stdio: 'inherit', env: { ...env, PATH: path }, detached: true });
   const exited = new Promise<number>((resolve) => {
     proc.once('error', (error) => {
       console.error(`test: could not run ${command}: ${error.message}`);
@@ -56,6 +62,7 @@ for (const [signal, code] of [
 }
 
 async function main(): Promise<number> {
+  console.log(`test: Node.js ${process.version} (${process.execPath})`);
   for (const script of ['typecheck', 'lint']) {
     const code = await step('npm', ['run', script]);
     if (code !== 0) return code;

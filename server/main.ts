@@ -1,3 +1,4 @@
+import '../scripts/require-supported-node'; // first: refuses an unsupported Node before anything else loads
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase, unboundedStatements } from './db/connect';
@@ -34,12 +35,17 @@ async function main(): Promise<void> {
     ? `SMTP ${new URL(config.mailUrl).host}`
     : path.resolve(config.dataDir, 'outbox', 'mail');
   log.info(
-    { url: config.publicUrl, database: `${database.dialect} ${database.description}`, mail },
+    {
+      url: config.publicUrl,
+      database: `${database.dialect} ${database.description}`,
+      mail,
+      node: process.version,
+    },
     'WEM Account API ready',
   );
   // One plain line for the person who just ran `npm start` or `npm run server`.
   process.stderr.write(
-    `\nWEM Account API on ${config.publicUrl}\n  data: ${database.dialect} ${database.description}\n  mail: ${mail}${config.mailUrl ? '' : '  (read it with `npm run outbox`)'}\n  API description: ${config.publicUrl}/openapi.json\n\n`,
+    `\nWEM Account API on ${config.publicUrl} (Node.js ${process.version})\n  data: ${database.dialect} ${database.description}\n  mail: ${mail}${config.mailUrl ? '' : '  (read it with `npm run outbox`)'}\n  API description: ${config.publicUrl}/openapi.json\n\n`,
   );
 
   let stopping = false;

@@ -2,6 +2,7 @@
 // starts the desktop services (keychain included) behind the web host on 127.0.0.1 and opens the page
 // in the system's Chromium. It talks to the account API at WEM_ACCOUNT_SERVER_URL (default
 // http://127.0.0.1:$PORT, PORT 4300 as for `npm run server`). Ctrl-C stops what it started.
+import '../../scripts/require-supported-node'; // first: refuses an unsupported Node before anything else loads
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';

@@ -6,6 +6,7 @@
 //   mfa-reset list [--status pending|approved|denied]
 //   mfa-reset approve <id> --note "<text>"      mfa-reset deny <id> --note "<text>"
 //   rotate-secret-key --from-file <old key file>   (or the old key in OLD_SECRET_KEY or PREVIOUS_SECRET_KEY)
+import '../../scripts/require-supported-node'; // first: refuses an unsupported Node before anything else loads
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';

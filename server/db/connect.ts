@@ -132,6 +132,8 @@ function endingSilentConnections(pool: pg.Pool): PostgresPool {
   return {
     connect: async () => new SilenceEndsConnection(await pool.connect()),
     end: () => pool.end(),
+    // Kysely 0.29 reads the pool's options to open a control connection when a query is cancelled.
+    options: pool.options,
   };
 }
 

@@ -1,6 +1,7 @@
 // `npm run outbox`: the mails the API wrote to DATA_DIR/outbox/mail (the default without MAIL_URL),
 // oldest first, with their links, so the whole product can be tried with no mail server.
 // `npm run outbox -- --last` shows only the newest.
+import '../../scripts/require-supported-node'; // first: refuses an unsupported Node before anything else loads
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';

@@ -27,7 +27,7 @@ export function useSubmit(formFields: readonly string[]) {
       const result = await call();
       if (!result.ok) setCode(result.error.code);
       if (!result.ok && !handled.includes(result.error.code))
-        setError(describeError(result.error, (key, options) => t(key, options), formFields));
+        setError(describeError(result.error, (key, options) => t(key, options ?? {}), formFields));
       return result;
     } finally {
       setBusy(false);

@@ -93,7 +93,7 @@ export function MyDetailsScreen({
               {shown.factors
                 .filter((factor) => factor.status === 'active')
                 .map((factor) => (
-                  <li key={factor.id}>{factorListLabel(factor, (key, options) => t(key, options))}</li>
+                  <li key={factor.id}>{factorListLabel(factor, (key, options) => t(key, options ?? {}))}</li>
                 ))}
             </ul>
             {factors.length < 2 ? <Alert tone="info">{t('manage.fewFactors')}</Alert> : null}

@@ -11,7 +11,7 @@ import { entryName } from './format';
 export function AddReportView({ report }: { report: AddReport }) {
   const { t } = useTranslation();
   const { added, duplicates, unsupported, errors } = report;
-  const translate = (key: string, options?: Record<string, unknown>) => t(key, options);
+  const translate = (key: string, options?: Record<string, unknown>) => t(key, options ?? {});
   const problems = unsupported.length + errors.length > 0;
   return (
     <Alert tone={added.length === 0 || problems ? 'warning' : 'success'}>

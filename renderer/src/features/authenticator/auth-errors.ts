@@ -114,7 +114,7 @@ export function useAuthCall(formFields: readonly string[] = []) {
     try {
       const result = await call();
       if (!result.ok)
-        setError(describeAuthError(result.error, (key, options) => t(key, options), formFields));
+        setError(describeAuthError(result.error, (key, options) => t(key, options ?? {}), formFields));
       return result;
     } finally {
       setBusy(false);

@@ -45,7 +45,7 @@ export function EntryRow(props: EntryRowProps) {
           <p className="entry-problem" data-testid="entry-problem">
             <strong>⚠ {t('authenticator.entryProblemLabel')}</strong>{' '}
             {t('authenticator.entryProblem', {
-              reason: problemText((key, options) => t(key, options), entry.problem),
+              reason: problemText((key, options) => t(key, options ?? {}), entry.problem),
             })}
           </p>
         ) : (

@@ -24,7 +24,7 @@ export function ExportPanel({ capabilities }: { capabilities: AuthenticatorCapab
   const [acknowledged, setAcknowledged] = useState(false);
   const backup = useAuthCall(['password']);
   const list = useAuthCall(['acknowledgeUnencrypted']);
-  const translate = (key: string, options?: Record<string, unknown>) => t(key, options);
+  const translate = (key: string, options?: Record<string, unknown>) => t(key, options ?? {});
 
   async function exportBackup(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

@@ -78,7 +78,7 @@ export function LockSettingsPanel({
   const [done, setDone] = useState<string | undefined>();
   const idle = useAuthCall();
   const change = useAuthCall(['current', 'password']);
-  const translate = (key: string, options?: Record<string, unknown>) => t(key, options);
+  const translate = (key: string, options?: Record<string, unknown>) => t(key, options ?? {});
 
   async function setIdle(minutes: number) {
     setDone(undefined);

@@ -80,7 +80,7 @@ export function FactorRadios({
             checked={chosen === option.id}
             onChange={() => onChoose(option.id)}
           />
-          {factorLabel(option, (key, options) => t(key, options))}
+          {factorLabel(option, (key, options) => t(key, options ?? {}))}
         </label>
       ))}
     </fieldset>
@@ -96,7 +96,7 @@ function useCodeExplanation() {
       : factor.type === 'recovery_codes'
         ? t('mfa.codeRecovery')
         : t('mfa.codeSent', {
-            sentTo: challenge.sentTo ?? factorLabel(factor, (key, options) => t(key, options)),
+            sentTo: challenge.sentTo ?? factorLabel(factor, (key, options) => t(key, options ?? {})),
           });
 }
 

@@ -47,7 +47,7 @@ export function ManageMfaScreen({
     setMustStepUp(true);
   };
   const label = (factor: { type: MeResponse['factors'][number]['type']; label: string }) =>
-    factorListLabel(factor, (key, options) => t(key, options));
+    factorListLabel(factor, (key, options) => t(key, options ?? {}));
 
   const recovery = useSubmit([]);
   async function makeRecoveryCodes() {

@@ -38,7 +38,7 @@ export function SetupMfaScreen({
   const active = activeFactors(me);
   const hasRecovery = hasRecoveryCodes(me);
   const label = (factor: { type: Parameters<typeof factorLabel>[0]['type']; label: string }) =>
-    factorLabel(factor, (key, options) => t(key, options));
+    factorLabel(factor, (key, options) => t(key, options ?? {}));
 
   async function makeRecoveryCodes() {
     const result = await recovery.run(() => invoke('factors.add', { type: 'recovery_codes' }));
