@@ -2,14 +2,11 @@ import { z } from 'zod';
 import { loginRequest, loginResponse, logoutRequest, meResponse } from '../../common/contract/http';
 import type { ServerContext } from '../context';
 import { requireSession, sessionOf } from '../http/auth';
-import { ApiError } from '../http/api-error';
 import { errorResponses, type ApiInstance } from '../http/route-types';
-import { iso } from '../support/clock';
-import { asLocale } from '../../common/contract/fields';
 import type { LoginService } from './login-service';
+import { myDetails } from './me';
 import type { Sessions } from './sessions';
 import type { TrustedDevices } from '../mfa/trusted-devices';
-import { factorView } from '../mfa/factor-management';
 
 const bearer = [{ bearer: [] }];
 
@@ -76,40 +73,6 @@ export function loginRoutes(
         response: { 200: meResponse, ...errorResponses(401) },
       },
     },
-    async (request) => {
-      const session = sessionOf(request);
-      const account = await ctx.db
-        .selectFrom('accounts')
-        .select(['id', 'email', 'first_name', 'last_name', 'company', 'locale', 'created_at'])
-        .where('id', '=', session.accountId)
-        .executeTakeFirst();
-      if (!account) throw new ApiError('unauthenticated');
-      const factors = await ctx.db
-        .selectFrom('mfa_factors')
-        .select(['id', 'type', 'label', 'status', 'created_at', 'last_used_at'])
-        .where('account_id', '=', session.accountId)
-        .orderBy('created_at')
-        .execute();
-      return {
-        id: account.id,
-        email: account.email,
-        firstName: account.first_name,
-        lastName: account.last_name,
-        company: account.company,
-        locale: asLocale(account.locale),
-        createdAt: iso(account.created_at),
-        factors: factors.map((f) => ({
-          ...factorView(f),
-          createdAt: iso(f.created_at),
-          lastUsedAt: f.last_used_at === null ? null : iso(f.last_used_at),
-        })),
-        minRecommendedFactors: 2 as const,
-        session: {
-          scope: session.scope,
-          expiresAt: iso(session.expiresAt),
-          privilegedUntil: session.privilegedUntil === null ? null : iso(session.privilegedUntil),
-        },
-      };
-    },
+    async (request) => myDetails(ctx.db, sessionOf(request)),
   );
 }
