@@ -54,8 +54,8 @@ export class RateLimiter {
   }
 
   /** Hands back one event, e.g. when a counted attempt turned out to be legitimate. */
-  async release(key: string): Promise<void> {
-    await this.db
+  async release(key: string, db: Kysely<Database> | Transaction<Database> = this.db): Promise<void> {
+    await db
       .updateTable('rate_limits')
       .set({ count: sql<number>`case when count > 0 then count - 1 else 0 end` })
       .where('key', '=', key)

@@ -59,9 +59,7 @@ export class MfaLogin {
   ): Promise<LoginVerifyResponse> {
     const flow = await this.loginFlow(loginId);
     const factor = await this.challenges.factorFor(this.ctx.db, flow, input.factorId);
-    await this.challenges.verify(flow, factor, input.code, ip);
-
-    const result = await this.ctx.db.transaction().execute(async (trx) => {
+    const result = await this.challenges.verify(flow, factor, input.code, ip, async (trx) => {
       let trustedDevice;
       if (input.trustDevice) {
         trustedDevice = await this.devices.issue(trx, flow.account_id, input.deviceName);

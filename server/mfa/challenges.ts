@@ -1,5 +1,7 @@
 import type { ChallengeResponse } from '../../common/contract/http';
+import type { Transaction } from 'kysely';
 import type { ServerContext } from '../context';
+import type { Database } from '../db/schema';
 import { ApiError } from '../http/api-error';
 import { iso } from '../support/clock';
 import type { AccountForMail, Db, Factor, FactorStrategy } from './factor-strategy';
@@ -65,32 +67,54 @@ export class Challenges {
 
   /**
    * Checks a code. An attempt is reserved first (the source's budgets, then the flow's five), so
-   * parallel guesses are counted before any is checked. A right code completes the flow exactly once.
+   * parallel guesses are counted before any is checked. A right code completes the flow exactly once,
+   * and everything that follows it — the budgets handed back, the factor stamped, and `onSuccess` (the
+   * caller's session, privilege or activation, with its audit line) — is one transaction.
    */
-  async verify(flow: MfaFlow, factor: Factor, code: string, ip: string | null): Promise<void> {
-    await this.failures.reserve(flow.account_id, ip);
+  async verify<T>(
+    flow: MfaFlow,
+    factor: Factor,
+    code: string,
+    ip: string | null,
+    onSuccess: (trx: Transaction<Database>) => Promise<T>,
+  ): Promise<T> {
+    const budget = await this.failures.reserve(flow.account_id, ip);
     const attempt = await this.flows.reserveAttempt(this.ctx.db, flow.id);
     if (!attempt.ok) {
-      await this.failures.release(flow.account_id, ip);
+      await budget.release();
       throw new ApiError('too_many_attempts');
     }
 
     const strategy = this.strategy(factor.type);
-    const right = await strategy.verify(this.ctx.db, factor, flow, code.replace(/\s/g, ''));
-    if (right && (await this.flows.complete(this.ctx.db, flow.id))) {
-      await this.failures.release(flow.account_id, ip);
-      await this.ctx.db
-        .updateTable('mfa_factors')
-        .set({ last_used_at: this.ctx.clock.now() })
-        .where('id', '=', factor.id)
-        .execute();
-      return;
-    }
+    const succeeded = await this.ctx.db
+      .transaction()
+      .execute(async (trx) => {
+        if (!(await strategy.verify(trx, factor, flow, code.replace(/\s/g, '')))) return undefined;
+        // The code's own single-use write (TOTP step, mailed code) is in this transaction: a flow
+        // that a parallel request completed first rolls it back, leaving the code unused.
+        if (!(await this.flows.complete(trx, flow.id))) throw flowTaken;
+        await budget.release(trx);
+        await trx
+          .updateTable('mfa_factors')
+          .set({ last_used_at: this.ctx.clock.now() })
+          .where('id', '=', factor.id)
+          .execute();
+        return { value: await onSuccess(trx) };
+      })
+      .catch((error: unknown) => {
+        if (error === flowTaken) return undefined;
+        throw error;
+      });
+    if (succeeded) return succeeded.value;
+
     await this.flows.afterFailure(this.ctx.db, flow.id, attempt.attemptsLeft);
     await this.failures.failed(flow.account_id);
     if (attempt.attemptsLeft <= 0) throw new ApiError('too_many_attempts');
     throw new ApiError('invalid_code', { attemptsLeft: attempt.attemptsLeft });
   }
 }
+
+/** Thrown inside the success transaction to roll it back when the flow was completed meanwhile. */
+const flowTaken = new Error('flow completed by another request');
 
 export { maxCodeAttempts };

@@ -1,4 +1,6 @@
 import { isIPv6 } from 'node:net';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/schema';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import type { Limit } from '../http/rate-limiter';
@@ -25,35 +27,40 @@ export const codeFailureBudgets = {
 export const failurePatternThreshold = 6;
 export const familiarForMs = 30 * day;
 
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** One attempt taken from a source's budgets; `release` hands it back (in `db`'s transaction). */
+export interface ReservedAttempt {
+  release(db?: Db): Promise<void>;
+}
+
 export class CodeFailures {
   constructor(private readonly ctx: Pick<ServerContext, 'db' | 'clock' | 'limiter' | 'outbox'>) {}
 
   /**
    * Takes one attempt from the budgets that apply to this source, before the code is checked, so
-   * parallel guesses are counted first. Refused: too_many_attempts with the wait.
+   * parallel guesses are counted first. Refused: too_many_attempts with the wait. The answer hands
+   * the attempt back when it turns out to be the owner's (a right code) or never checked.
    */
-  async reserve(accountId: string, ip: string | null): Promise<void> {
-    const source = sourceOf(ip);
-    const own = await this.ctx.limiter.consume(
-      `code-fail:${accountId}:${source}`,
-      codeFailureBudgets.perSource,
-    );
-    if (!own.allowed) throw tooMany(own.retryAfterMs);
-    if (await this.familiar(accountId, ip)) return;
-    const shared = await this.ctx.limiter.consume(
-      `code-fail:${accountId}`,
-      codeFailureBudgets.unfamiliarPerAccount,
-    );
-    if (!shared.allowed) {
-      await this.ctx.limiter.release(`code-fail:${accountId}:${source}`);
-      throw tooMany(shared.retryAfterMs);
+  async reserve(accountId: string, ip: string | null): Promise<ReservedAttempt> {
+    const own = `code-fail:${accountId}:${sourceOf(ip)}`;
+    const ownDecision = await this.ctx.limiter.consume(own, codeFailureBudgets.perSource);
+    if (!ownDecision.allowed) throw tooMany(ownDecision.retryAfterMs);
+    const keys = [own];
+    if (!(await this.familiar(accountId, ip))) {
+      const shared = `code-fail:${accountId}`;
+      const sharedDecision = await this.ctx.limiter.consume(shared, codeFailureBudgets.unfamiliarPerAccount);
+      if (!sharedDecision.allowed) {
+        await this.ctx.limiter.release(own);
+        throw tooMany(sharedDecision.retryAfterMs);
+      }
+      keys.push(shared);
     }
-  }
-
-  /** Hands the attempt back: the code was right, or it was never checked (the flow was spent). */
-  async release(accountId: string, ip: string | null): Promise<void> {
-    await this.ctx.limiter.release(`code-fail:${accountId}:${sourceOf(ip)}`);
-    if (!(await this.familiar(accountId, ip))) await this.ctx.limiter.release(`code-fail:${accountId}`);
+    return {
+      release: async (db: Db = this.ctx.db) => {
+        for (const key of keys) await this.ctx.limiter.release(key, db);
+      },
+    };
   }
 
   /** A wrong code: counted already; when wrong codes pile up, the owner hears of it once a day. */

@@ -154,10 +154,8 @@ export class FactorManagement {
     ip: string | null,
   ): Promise<{ factor: ReturnType<typeof factorView>; session?: SessionView }> {
     const { flow, factor } = await this.enrollment(session, factorId);
-    await this.challenges.verify(flow, factor, code, ip);
-
     const now = this.ctx.clock.now();
-    const upgraded = await this.ctx.db.transaction().execute(async (trx) => {
+    const upgraded = await this.challenges.verify(flow, factor, code, ip, async (trx) => {
       await this.lockAccount(trx, session.accountId);
       // Two enrollment sessions confirming at once: only the first makes the account's first factor;
       // the other is stale from that moment (docs/security.md 32) and needs a real sign-in.

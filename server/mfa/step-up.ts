@@ -39,19 +39,20 @@ export class StepUp {
   ): Promise<{ privilegedUntil: string }> {
     const flow = await this.openFlow(session);
     const factor = await this.challenges.factorFor(this.ctx.db, flow, factorId);
-    await this.challenges.verify(flow, factor, code, ip);
     const privilegedUntil = this.ctx.clock.now() + privilegeMs;
-    await this.ctx.db
-      .updateTable('sessions')
-      .set({ privileged_until: privilegedUntil })
-      .where('id', '=', session.id)
-      .execute();
-    await this.ctx.audit.record(this.ctx.db, {
-      accountId: session.accountId,
-      actor: 'user',
-      action: 'mfa.step_up',
-      detail: { type: factor.type },
-      ip,
+    await this.challenges.verify(flow, factor, code, ip, async (trx) => {
+      await trx
+        .updateTable('sessions')
+        .set({ privileged_until: privilegedUntil })
+        .where('id', '=', session.id)
+        .execute();
+      await this.ctx.audit.record(trx, {
+        accountId: session.accountId,
+        actor: 'user',
+        action: 'mfa.step_up',
+        detail: { type: factor.type },
+        ip,
+      });
     });
     return { privilegedUntil: iso(privilegedUntil) };
   }
