@@ -1,5 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../db/schema';
+import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { AuditLogTable, Database } from '../db/schema';
+import { compiled, type Slots } from '../db/compiled';
 import type { Clock } from '../support/clock';
 import { newId, type Random } from '../support/random';
 
@@ -37,6 +38,18 @@ export interface AuditEntry {
   ip?: string | null;
 }
 
+const insertEntry = compiled((db, s: Slots<Insertable<AuditLogTable>>) =>
+  db.insertInto('audit_log').values({
+    id: s.id,
+    at: s.at,
+    account_id: s.account_id,
+    actor: s.actor,
+    action: s.action,
+    detail: s.detail,
+    ip: s.ip,
+  }),
+);
+
 /** The append-only record of what happened to an account, written in the transaction that did it. */
 export class AuditLog {
   constructor(
@@ -45,17 +58,14 @@ export class AuditLog {
   ) {}
 
   async record(db: Transaction<Database> | Kysely<Database>, entry: AuditEntry): Promise<void> {
-    await db
-      .insertInto('audit_log')
-      .values({
-        id: newId(this.random),
-        at: this.clock.now(),
-        account_id: entry.accountId,
-        actor: entry.actor,
-        action: entry.action,
-        detail: JSON.stringify(entry.detail ?? {}),
-        ip: entry.ip ?? null,
-      })
-      .execute();
+    await insertEntry.run(db, {
+      id: newId(this.random),
+      at: this.clock.now(),
+      account_id: entry.accountId,
+      actor: entry.actor,
+      action: entry.action,
+      detail: JSON.stringify(entry.detail ?? {}),
+      ip: entry.ip ?? null,
+    });
   }
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Clock } from '../support/clock';
+import { compiled, type Slots } from '../db/compiled';
 
 export interface Limit {
   /** How many events the window allows. */
@@ -15,6 +16,25 @@ export interface LimitDecision {
   /** When the window frees up again; only meaningful when refused. */
   retryAfterMs: number;
 }
+
+const countEvent = compiled((db, s: Slots<{ key: string; now: number; windowStart: number }>) =>
+  db
+    .insertInto('rate_limits')
+    .values({ key: s.key, window_start: s.now, count: 1 })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet({
+        count: sql<number>`case when rate_limits.window_start <= ${s.windowStart} then 1 else rate_limits.count + 1 end`,
+        window_start: sql<number>`case when rate_limits.window_start <= ${s.windowStart} then ${s.now} else rate_limits.window_start end`,
+      }),
+    )
+    .returning(['count', 'window_start']),
+);
+const handBack = compiled((db, s: Slots<{ key: string }>) =>
+  db
+    .updateTable('rate_limits')
+    .set({ count: sql<number>`case when count > 0 then count - 1 else 0 end` })
+    .where('key', '=', s.key),
+);
 
 /**
  * Fixed-window counters kept in the database, so every API instance shares them. One atomic upsert
@@ -33,18 +53,8 @@ export class RateLimiter {
     db: Kysely<Database> | Transaction<Database> = this.db,
   ): Promise<LimitDecision> {
     const now = this.clock.now();
-    const windowStart = now - limit.windowMs;
-    const row = await db
-      .insertInto('rate_limits')
-      .values({ key, window_start: now, count: 1 })
-      .onConflict((oc) =>
-        oc.column('key').doUpdateSet({
-          count: sql<number>`case when rate_limits.window_start <= ${windowStart} then 1 else rate_limits.count + 1 end`,
-          window_start: sql<number>`case when rate_limits.window_start <= ${windowStart} then ${now} else rate_limits.window_start end`,
-        }),
-      )
-      .returning(['count', 'window_start'])
-      .executeTakeFirstOrThrow();
+    const row = await countEvent.first(db, { key, now, windowStart: now - limit.windowMs });
+    if (!row) throw new Error('rate limit upsert returned no row');
     const allowed = Number(row.count) <= limit.max;
     return {
       allowed,
@@ -55,11 +65,7 @@ export class RateLimiter {
 
   /** Hands back one event, e.g. when a counted attempt turned out to be legitimate. */
   async release(key: string, db: Kysely<Database> | Transaction<Database> = this.db): Promise<void> {
-    await db
-      .updateTable('rate_limits')
-      .set({ count: sql<number>`case when count > 0 then count - 1 else 0 end` })
-      .where('key', '=', key)
-      .execute();
+    await handBack.run(db, { key });
   }
 
   async reset(key: string, db: Kysely<Database> | Transaction<Database> = this.db): Promise<void> {

@@ -1,10 +1,11 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { SessionScope, SessionView } from '../../common/contract/http';
 import type { Database, SessionTable } from '../db/schema';
 import type { ServerContext } from '../context';
 import { iso } from '../support/clock';
 import { issueToken, parseToken, secretMatches } from '../support/secret-token';
 import { hasActiveFactor } from '../mfa/factor-strategy';
+import { compiled, type Slots } from '../db/compiled';
 
 /** A checked session, as handlers see it: never the hash, never the token. */
 export interface Session {
@@ -22,6 +23,27 @@ export interface NewSession {
   privilegedUntil?: number | null;
   trustedDeviceId?: string | null;
 }
+
+const insertSession = compiled((db, s: Slots<Omit<Insertable<SessionTable>, 'revoked_at'>>) =>
+  db.insertInto('sessions').values({
+    id: s.id,
+    account_id: s.account_id,
+    secret_hash: s.secret_hash,
+    scope: s.scope,
+    created_at: s.created_at,
+    expires_at: s.expires_at,
+    last_seen_at: s.last_seen_at,
+    privileged_until: s.privileged_until,
+    revoked_at: null,
+    trusted_device_id: s.trusted_device_id,
+  }),
+);
+const sessionById = compiled((db, s: Slots<{ id: string }>) =>
+  db.selectFrom('sessions').selectAll().where('id', '=', s.id),
+);
+const touchSession = compiled((db, s: Slots<{ id: string; now: number }>) =>
+  db.updateTable('sessions').set({ last_seen_at: s.now }).where('id', '=', s.id),
+);
 
 // Refreshing last_seen_at on every request would turn every read into a write.
 const touchEveryMs = 60_000;
@@ -41,21 +63,17 @@ export class Sessions {
     const now = this.ctx.clock.now();
     const issued = issueToken(this.ctx.random);
     const expiresAt = now + this.ctx.config.sessionTtlMs;
-    await db
-      .insertInto('sessions')
-      .values({
-        id: issued.id,
-        account_id: accountId,
-        secret_hash: issued.secretHash,
-        scope: options.scope,
-        created_at: now,
-        expires_at: expiresAt,
-        last_seen_at: now,
-        privileged_until: options.privilegedUntil ?? null,
-        revoked_at: null,
-        trusted_device_id: options.trustedDeviceId ?? null,
-      })
-      .execute();
+    await insertSession.run(db, {
+      id: issued.id,
+      account_id: accountId,
+      secret_hash: issued.secretHash,
+      scope: options.scope,
+      created_at: now,
+      expires_at: expiresAt,
+      last_seen_at: now,
+      privileged_until: options.privilegedUntil ?? null,
+      trusted_device_id: options.trustedDeviceId ?? null,
+    });
     return { token: issued.token, expiresAt: iso(expiresAt), scope: options.scope };
   }
 
@@ -63,11 +81,7 @@ export class Sessions {
   async authenticate(token: string): Promise<Session | undefined> {
     const parsed = parseToken(token);
     if (!parsed) return undefined;
-    const row = await this.ctx.db
-      .selectFrom('sessions')
-      .selectAll()
-      .where('id', '=', parsed.id)
-      .executeTakeFirst();
+    const row = await sessionById.first(this.ctx.db, { id: parsed.id });
     if (!row || !secretMatches(parsed.secret, row.secret_hash)) return undefined;
     const now = this.ctx.clock.now();
     if (!this.isLive(row, now)) return undefined;
@@ -79,7 +93,7 @@ export class Sessions {
     }
     // A short idle timeout must still be honoured between touches: touch at least four times per period.
     if (now - row.last_seen_at >= Math.min(touchEveryMs, this.ctx.config.sessionIdleTtlMs / 4)) {
-      await this.ctx.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', row.id).execute();
+      await touchSession.run(this.ctx.db, { id: row.id, now });
     }
     return {
       id: row.id,

@@ -2,6 +2,7 @@ import type { ChallengeResponse } from '../../common/contract/http';
 import type { Transaction } from 'kysely';
 import type { ServerContext } from '../context';
 import type { Database } from '../db/schema';
+import { compiled, type Slots } from '../db/compiled';
 import { ApiError } from '../http/api-error';
 import { iso } from '../support/clock';
 import type { AccountForMail, Db, Factor, FactorStrategy } from './factor-strategy';
@@ -29,11 +30,7 @@ export class Challenges {
 
   /** The factor this flow may use, or factor_not_found: another account's id looks like a missing one. */
   async factorFor(db: Db, flow: MfaFlow, factorId: string): Promise<Factor> {
-    const factor = await db
-      .selectFrom('mfa_factors')
-      .selectAll()
-      .where('id', '=', factorId)
-      .executeTakeFirst();
+    const factor = await factorById.first(db, { id: factorId });
     const allowed =
       factor !== undefined &&
       factor.account_id === flow.account_id &&
@@ -94,11 +91,7 @@ export class Challenges {
         // that a parallel request completed first rolls it back, leaving the code unused.
         if (!(await this.flows.complete(trx, flow.id))) throw flowTaken;
         await budget.release(trx);
-        await trx
-          .updateTable('mfa_factors')
-          .set({ last_used_at: this.ctx.clock.now() })
-          .where('id', '=', factor.id)
-          .execute();
+        await stampFactor.run(trx, { id: factor.id, now: this.ctx.clock.now() });
         return { value: await onSuccess(trx) };
       })
       .catch((error: unknown) => {
@@ -113,6 +106,13 @@ export class Challenges {
     throw new ApiError('invalid_code', { attemptsLeft: attempt.attemptsLeft });
   }
 }
+
+const factorById = compiled((db, s: Slots<{ id: string }>) =>
+  db.selectFrom('mfa_factors').selectAll().where('id', '=', s.id),
+);
+const stampFactor = compiled((db, s: Slots<{ id: string; now: number }>) =>
+  db.updateTable('mfa_factors').set({ last_used_at: s.now }).where('id', '=', s.id),
+);
 
 /** Thrown inside the success transaction to roll it back when the flow was completed meanwhile. */
 const flowTaken = new Error('flow completed by another request');

@@ -3,6 +3,7 @@ import type { Database, MfaFlowTable } from '../db/schema';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { newId } from '../support/random';
+import { compiled, type Slots } from '../db/compiled';
 
 export type FlowKind = 'login' | 'step_up' | 'enroll';
 export type MfaFlow = Selectable<MfaFlowTable>;
@@ -17,6 +18,44 @@ export const flowLifetimes: Record<FlowKind, number> = {
 };
 
 type Db = Kysely<Database> | Transaction<Database>;
+
+const insertFlow = compiled((db, s: Slots<MfaFlow>) =>
+  db.insertInto('mfa_flows').values({
+    id: s.id,
+    kind: s.kind,
+    account_id: s.account_id,
+    session_id: s.session_id,
+    factor_id: s.factor_id,
+    created_at: s.created_at,
+    expires_at: s.expires_at,
+    failures: s.failures,
+    completed_at: s.completed_at,
+    burned_at: s.burned_at,
+  }),
+);
+const flowById = compiled((db, s: Slots<{ id: string }>) =>
+  db.selectFrom('mfa_flows').selectAll().where('id', '=', s.id),
+);
+/** One conditional UPDATE counts the attempt and decides: parallel guesses cannot share a slot. */
+const takeAttempt = compiled((db, s: Slots<{ id: string; now: number }>) =>
+  db
+    .updateTable('mfa_flows')
+    .set({ failures: sql<number>`failures + 1` })
+    .where('id', '=', s.id)
+    .where('failures', '<', maxCodeAttempts)
+    .where('burned_at', 'is', null)
+    .where('completed_at', 'is', null)
+    .where('expires_at', '>', s.now)
+    .returning('failures'),
+);
+const completeFlow = compiled((db, s: Slots<{ id: string; now: number }>) =>
+  db
+    .updateTable('mfa_flows')
+    .set({ completed_at: s.now, failures: sql<number>`failures - 1` })
+    .where('id', '=', s.id)
+    .where('completed_at', 'is', null)
+    .where('burned_at', 'is', null),
+);
 
 /**
  * A flow is the stored state of one challenge: a login after its password, a step-up of a session, or
@@ -46,12 +85,12 @@ export class MfaFlows {
       completed_at: null,
       burned_at: null,
     };
-    await db.insertInto('mfa_flows').values(flow).execute();
+    await insertFlow.run(db, flow);
     return flow;
   }
 
   async find(db: Db, id: string): Promise<MfaFlow | undefined> {
-    return db.selectFrom('mfa_flows').selectAll().where('id', '=', id).executeTakeFirst();
+    return flowById.first(db, { id });
   }
 
   /** The flow if it may take another step; the contract's error otherwise. */
@@ -65,17 +104,7 @@ export class MfaFlows {
 
   /** Takes one of the flow's attempts; false when none is left (the flow is then burned). */
   async reserveAttempt(db: Db, flowId: string): Promise<{ ok: boolean; attemptsLeft: number }> {
-    const now = this.ctx.clock.now();
-    const updated = await db
-      .updateTable('mfa_flows')
-      .set({ failures: sql<number>`failures + 1` })
-      .where('id', '=', flowId)
-      .where('failures', '<', maxCodeAttempts)
-      .where('burned_at', 'is', null)
-      .where('completed_at', 'is', null)
-      .where('expires_at', '>', now)
-      .returning('failures')
-      .executeTakeFirst();
+    const updated = await takeAttempt.first(db, { id: flowId, now: this.ctx.clock.now() });
     if (!updated) {
       await this.burn(db, flowId);
       return { ok: false, attemptsLeft: 0 };
@@ -90,14 +119,8 @@ export class MfaFlows {
 
   /** Marks the flow done, once: a second, parallel success finds it completed and fails. */
   async complete(db: Db, flowId: string): Promise<boolean> {
-    const result = await db
-      .updateTable('mfa_flows')
-      .set({ completed_at: this.ctx.clock.now(), failures: sql<number>`failures - 1` })
-      .where('id', '=', flowId)
-      .where('completed_at', 'is', null)
-      .where('burned_at', 'is', null)
-      .executeTakeFirst();
-    return result.numUpdatedRows === 1n;
+    const result = await completeFlow.run(db, { id: flowId, now: this.ctx.clock.now() });
+    return result.numAffectedRows === 1n;
   }
 
   private async burn(db: Db, flowId: string): Promise<void> {
