@@ -24,7 +24,7 @@ import { OutboxWorker } from './delivery/outbox-worker';
 import { fileMailTransport, smtpTransport, type MailTransport } from './delivery/transports';
 import { activationPage } from './http/activation-page';
 import { answerFrameworkError, installErrorHandling } from './http/error-handler';
-import { loggerOptions } from './http/logging';
+import { loggerOptions, logRequests } from './http/logging';
 import { Metrics } from './http/metrics';
 import { RateLimiter } from './http/rate-limiter';
 import { readinessRoutes } from './http/readiness';
@@ -182,6 +182,9 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
 
   const app = Fastify({
     loggerInstance: log,
+    // One line per request instead of Fastify's two (logRequests below): the log is a fifth of what a
+    // cheap request costs (bench/, figure 4).
+    disableRequestLogging: true,
     bodyLimit,
     trustProxy: config.trustProxy,
     routerOptions: { maxParamLength: 200 },
@@ -195,6 +198,7 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('session', null);
   installErrorHandling(app);
+  logRequests(app);
   metrics?.install(app);
   const strictTransport = config.publicUrl.startsWith('https://');
   // Every answer: no MIME sniffing. API answers carry tokens, codes and personal data: never cached.

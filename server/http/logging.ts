@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { ApiInstance } from './route-types';
 import type { LoggerOptions } from 'pino';
 
 /**
@@ -37,4 +38,20 @@ export function loggerOptions(level: string): LoggerOptions {
       }),
     },
   };
+}
+
+/**
+ * One "request completed" line per request at info (method, redacted URL, client address, status,
+ * time); the "incoming request" line only at debug, for following a request that hangs.
+ */
+export function logRequests(app: ApiInstance): void {
+  app.addHook('onRequest', async (request) => {
+    request.log.debug({ req: request }, 'incoming request');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
+      'request completed',
+    );
+  });
 }

@@ -123,7 +123,13 @@ describe('the server process', () => {
     const mailDir = path.join(dataDir, 'outbox', 'mail');
 
     const port = await freePort();
-    const first = startServer({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' });
+    // At debug the API logs each request as it arrives: the test sees the signup below is in flight.
+    const first = startServer({
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'debug',
+    });
     await waitUntilReady(first, port);
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
