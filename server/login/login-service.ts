@@ -9,6 +9,7 @@ import { ApiError } from '../http/api-error';
 import { accountForMail, noticeToOwner } from '../mfa/notices';
 import { guardPolicy, type PasswordGuard } from './password-guard';
 import type { NewSession, Sessions } from './sessions';
+import { compiled, type Slots } from '../db/compiled';
 
 /** Failed password attempts one client address may make in 15 minutes, over all accounts. */
 export const loginIpLimit = { max: 100, windowMs: 15 * 60_000 };
@@ -137,25 +138,7 @@ export class LoginService {
 
   /** Active factors to choose from; recovery codes only while some are left. */
   private async loginFactors(accountId: string): Promise<{ id: string; type: FactorType; label: string }[]> {
-    const rows = await this.ctx.db
-      .selectFrom('mfa_factors')
-      .select(['id', 'type', 'label', 'created_at'])
-      .where('account_id', '=', accountId)
-      .where('status', '=', 'active')
-      .where((eb) =>
-        eb.or([
-          eb('type', '!=', 'recovery_codes'),
-          eb.exists(
-            eb
-              .selectFrom('recovery_codes')
-              .select('recovery_codes.id')
-              .whereRef('recovery_codes.factor_id', '=', 'mfa_factors.id')
-              .where('recovery_codes.used_at', 'is', null),
-          ),
-        ]),
-      )
-      .orderBy('created_at')
-      .execute();
+    const rows = await activeFactors.rows(this.ctx.db, { accountId });
     return rows.flatMap(({ id, type, label }) => (isFactorType(type) ? [{ id, type, label }] : []));
   }
 
@@ -194,13 +177,37 @@ export class LoginService {
   }
 
   private findAccount(emailNormalized: string) {
-    return this.ctx.db
-      .selectFrom('accounts')
-      .select(['id', 'password_hash', 'activated_at'])
-      .where('email_normalized', '=', emailNormalized)
-      .executeTakeFirst();
+    return accountByEmail.first(this.ctx.db, { emailNormalized });
   }
 }
+
+/** Active factors to choose from at login; recovery codes only while some are left. */
+const activeFactors = compiled((db, s: Slots<{ accountId: string }>) =>
+  db
+    .selectFrom('mfa_factors')
+    .select(['id', 'type', 'label', 'created_at'])
+    .where('account_id', '=', s.accountId)
+    .where('status', '=', 'active')
+    .where((eb) =>
+      eb.or([
+        eb('type', '!=', 'recovery_codes'),
+        eb.exists(
+          eb
+            .selectFrom('recovery_codes')
+            .select('recovery_codes.id')
+            .whereRef('recovery_codes.factor_id', '=', 'mfa_factors.id')
+            .where('recovery_codes.used_at', 'is', null),
+        ),
+      ]),
+    )
+    .orderBy('created_at'),
+);
+const accountByEmail = compiled((db, s: Slots<{ emailNormalized: string }>) =>
+  db
+    .selectFrom('accounts')
+    .select(['id', 'password_hash', 'activated_at'])
+    .where('email_normalized', '=', s.emailNormalized),
+);
 
 function isFactorType(type: string): type is FactorType {
   return factorType.safeParse(type).success;

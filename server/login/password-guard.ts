@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { compiled, type Slots } from '../db/compiled';
 import type { Database, PasswordGuardTable } from '../db/schema';
 import type { Clock } from '../support/clock';
 
@@ -28,6 +29,56 @@ export function delayAfter(attempts: number): number {
   return Math.min(guardPolicy.firstDelayMs * 2 ** doublings, guardPolicy.maxDelayMs);
 }
 
+const createGuard = compiled((db, s: Slots<{ key: string; now: number }>) =>
+  db
+    .insertInto('password_guards')
+    .values({ key: s.key, attempts: 0, next_allowed_at: 0, hour_start: s.now, hour_count: 0 })
+    .onConflict((oc) => oc.column('key').doNothing()),
+);
+const guardByKey = compiled((db, s: Slots<{ key: string }>) =>
+  db.selectFrom('password_guards').selectAll().where('key', '=', s.key),
+);
+/** One statement: no read first, so a right password costs the guard a single write. */
+const forgiveGuard = compiled((db, s: Slots<{ key: string }>) =>
+  db
+    .updateTable('password_guards')
+    .set({
+      attempts: 0,
+      next_allowed_at: 0,
+      hour_count: sql<number>`case when hour_count > 0 then hour_count - 1 else 0 end`,
+    })
+    .where('key', '=', s.key),
+);
+
+/** Compare-and-set: the slot is taken only if nobody changed the row since it was read. */
+const takeSlot = compiled(
+  (
+    db,
+    s: Slots<{
+      key: string;
+      attempts: number;
+      nextAllowedAt: number;
+      hourStart: number;
+      hourCount: number;
+      seenAttempts: number;
+      seenHourCount: number;
+      seenHourStart: number;
+    }>,
+  ) =>
+    db
+      .updateTable('password_guards')
+      .set({
+        attempts: s.attempts,
+        next_allowed_at: s.nextAllowedAt,
+        hour_start: s.hourStart,
+        hour_count: s.hourCount,
+      })
+      .where('key', '=', s.key)
+      .where('attempts', '=', s.seenAttempts)
+      .where('hour_count', '=', s.seenHourCount)
+      .where('hour_start', '=', s.seenHourStart),
+);
+
 export class PasswordGuard {
   constructor(
     private readonly db: Kysely<Database>,
@@ -37,23 +88,28 @@ export class PasswordGuard {
   /** True when this attempt may check the password. False means: answer exactly as for a wrong one. */
   async reserve(key: string): Promise<boolean> {
     const now = this.clock.now();
-    await this.db
-      .insertInto('password_guards')
-      .values({ key, attempts: 0, next_allowed_at: 0, hour_start: now, hour_count: 0 })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .execute();
+    // Most sign-ins are of addresses seen before: read first, create the row only when it is missing.
+    let row = await this.read(key);
+    if (!row) {
+      await createGuard.run(this.db, { key, now });
+      row = await this.read(key);
+    }
     // Someone else took the slot between our read and write (two sign-ins at once, from two computers
     // or instances): read again and judge anew. Each pass that writes takes one slot, so parallel
     // guessers still get exactly the free tries and then the delay; the bound only stops a livelock.
     for (let pass = 0; pass < maxReservePasses; pass += 1) {
-      const taken = await this.tryReserve(key, now);
+      const taken = await this.tryReserve(key, now, row);
       if (taken !== 'conflict') return taken;
+      row = await this.read(key);
     }
     return false;
   }
 
-  private async tryReserve(key: string, now: number): Promise<boolean | 'conflict'> {
-    const row = await this.read(key);
+  private async tryReserve(
+    key: string,
+    now: number,
+    row: PasswordGuardTable | undefined,
+  ): Promise<boolean | 'conflict'> {
     if (!row || now < row.next_allowed_at) return false;
 
     const freshHour = now - row.hour_start >= hourMs;
@@ -61,20 +117,17 @@ export class PasswordGuard {
     if (hourCount >= guardPolicy.maxPerHour) return false;
 
     const attempts = row.attempts + 1;
-    const result = await this.db
-      .updateTable('password_guards')
-      .set({
-        attempts,
-        next_allowed_at: now + delayAfter(attempts),
-        hour_start: freshHour ? now : row.hour_start,
-        hour_count: hourCount + 1,
-      })
-      .where('key', '=', key)
-      .where('attempts', '=', row.attempts)
-      .where('hour_count', '=', row.hour_count)
-      .where('hour_start', '=', row.hour_start)
-      .executeTakeFirst();
-    return result.numUpdatedRows === 1n ? true : 'conflict';
+    const result = await takeSlot.run(this.db, {
+      key,
+      attempts,
+      nextAllowedAt: now + delayAfter(attempts),
+      hourStart: freshHour ? now : row.hour_start,
+      hourCount: hourCount + 1,
+      seenAttempts: row.attempts,
+      seenHourCount: row.hour_count,
+      seenHourStart: row.hour_start,
+    });
+    return result.numAffectedRows === 1n ? true : 'conflict';
   }
 
   /** Consecutive failures so far (0 for an unknown key). */
@@ -84,16 +137,10 @@ export class PasswordGuard {
 
   /** The password was right: forget the failures (the attempt does not count toward the hour either). */
   async succeeded(key: string): Promise<void> {
-    const row = await this.read(key);
-    if (!row) return;
-    await this.db
-      .updateTable('password_guards')
-      .set({ attempts: 0, next_allowed_at: 0, hour_count: Math.max(0, row.hour_count - 1) })
-      .where('key', '=', key)
-      .execute();
+    await forgiveGuard.run(this.db, { key });
   }
 
   private read(key: string): Promise<PasswordGuardTable | undefined> {
-    return this.db.selectFrom('password_guards').selectAll().where('key', '=', key).executeTakeFirst();
+    return guardByKey.first(this.db, { key });
   }
 }
