@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
@@ -6,8 +6,7 @@ import { Card } from '../../components/card';
 import { TextField } from '../../components/text-field';
 import { invoke } from '../../lib/bridge';
 import { useSubmit } from '../../lib/use-submit';
-import { PasswordMeter } from '../signup/password-meter';
-import { passwordStrength } from '../signup/password-strength';
+import { NewPasswordField } from '../signup/new-password-field';
 
 /** `choose`: the account got more than one signup, so the mailbox owner picks the password here. */
 type Outcome = 'form' | 'choose' | 'activated' | 'used' | 'expired';
@@ -26,7 +25,6 @@ export function ActivationScreen({ token, online, onSignIn, onResent }: Activati
   const [outcome, setOutcome] = useState<Outcome>('form');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const meterId = useId();
   const activation = useSubmit(['input', 'password']);
   const resend = useSubmit(['email']);
   const started = useRef<string | undefined>(undefined);
@@ -83,20 +81,12 @@ export function ActivationScreen({ token, online, onSignIn, onResent }: Activati
             void activate(input, password);
           }}
         >
-          <div className="stack">
-            <TextField
-              label={t('activation.password')}
-              type="password"
-              autoComplete="new-password"
-              required
-              value={password}
-              onChange={setPassword}
-              hint={t('signup.passwordHint')}
-              error={activation.error.fields.password}
-              aria-describedby={meterId}
-            />
-            <PasswordMeter strength={passwordStrength(password, {})} id={meterId} />
-          </div>
+          <NewPasswordField
+            label={t('activation.password')}
+            value={password}
+            onChange={setPassword}
+            error={activation.error.fields.password}
+          />
           {activation.error.message ? <Alert tone="error">{activation.error.message}</Alert> : null}
           <div className="actions">
             <Button

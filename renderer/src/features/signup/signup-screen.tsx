@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
@@ -8,8 +8,7 @@ import { TextField } from '../../components/text-field';
 import { invoke } from '../../lib/bridge';
 import type { Language } from '../../i18n/language';
 import { useSubmit } from '../../lib/use-submit';
-import { PasswordMeter } from './password-meter';
-import { passwordStrength } from './password-strength';
+import { NewPasswordField } from './new-password-field';
 
 const formFields = ['firstName', 'lastName', 'email', 'password', 'company', 'acceptTerms'] as const;
 
@@ -23,7 +22,6 @@ interface SignupScreenProps {
 
 export function SignupScreen({ language, online, onSent, onSignIn, onHaveLink }: SignupScreenProps) {
   const { t } = useTranslation();
-  const meterId = useId();
   const [firstName, setFirstName] = useState('');
   const [lastName, setLastName] = useState('');
   const [email, setEmail] = useState('');
@@ -31,7 +29,6 @@ export function SignupScreen({ language, online, onSent, onSignIn, onHaveLink }:
   const [company, setCompany] = useState('');
   const [acceptTerms, setAcceptTerms] = useState(false);
   const { busy, error, run } = useSubmit(formFields);
-  const strength = passwordStrength(password, { email, firstName, lastName });
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -80,20 +77,13 @@ export function SignupScreen({ language, online, onSent, onSignIn, onHaveLink }:
           onChange={setEmail}
           error={error.fields.email}
         />
-        <div className="stack">
-          <TextField
-            label={t('signup.password')}
-            type="password"
-            autoComplete="new-password"
-            required
-            value={password}
-            onChange={setPassword}
-            hint={t('signup.passwordHint')}
-            error={error.fields.password}
-            aria-describedby={meterId}
-          />
-          <PasswordMeter strength={strength} id={meterId} />
-        </div>
+        <NewPasswordField
+          label={t('signup.password')}
+          value={password}
+          onChange={setPassword}
+          error={error.fields.password}
+          context={{ email, firstName, lastName }}
+        />
         <TextField
           label={t('signup.company')}
           autoComplete="organization"
