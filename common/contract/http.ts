@@ -3,6 +3,7 @@ import { errorCodes } from './errors';
 import {
   cleanText,
   emailField,
+  idField,
   isoTime,
   localeField,
   passwordField,
@@ -148,11 +149,6 @@ const codeField = z
   .min(1, { error: 'required' })
   .max(40, { error: 'too_long' })
   .refine((value) => /^[\p{L}\p{N}\s-]+$/u.test(value), { error: 'invalid' });
-const idField = z
-  .string()
-  .min(1, { error: 'required' })
-  .max(64, { error: 'too_long' })
-  .regex(/^[A-Za-z0-9_-]+$/, { error: 'invalid' });
 
 export const challengeRequest = z.object({ factorId: idField }).meta({ id: 'ChallengeRequest' });
 export const challengeResponse = z
