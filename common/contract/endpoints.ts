@@ -51,7 +51,8 @@ export interface Endpoint {
   method: 'GET' | 'POST' | 'DELETE';
   /** Fastify's spelling: `/v1/login/:loginId/verify`. */
   path: string;
-  params?: z.ZodObject;
+  /** Path values are strings: ids (`idField`). */
+  params?: z.ZodObject<Record<string, z.ZodString>>;
   querystring?: z.ZodObject;
   body?: z.ZodType;
   status: 200 | 201 | 202 | 204;
@@ -424,4 +425,13 @@ export function errorsOf(declared: Endpoint): ErrorCode[] {
 /** The error statuses an endpoint may answer, for /openapi.json. */
 export function errorStatusesOf(declared: Endpoint): number[] {
   return [...new Set(errorsOf(declared).map(statusOf))].sort((a, b) => a - b);
+}
+
+/** The path of a request to `declared`: each `:name` replaced by its value, URL-encoded. */
+export function pathOf(declared: Endpoint, params: Record<string, string> = {}): string {
+  return declared.path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`${declared.path}: no value for :${name}`);
+    return encodeURIComponent(value);
+  });
 }
