@@ -32,7 +32,8 @@ import type { TrustedDevices } from './trusted-devices';
 /** How long a session may change factors after proving a factor (docs/api.md "privileged"). */
 export const privilegeMs = 10 * 60_000;
 
-export function factorView(factor: Pick<Factor, 'id' | 'type' | 'label' | 'status'>) {
+/** A stored factor as the API shows it (the `factorView` schema of common/contract/http.ts). */
+export function toFactorView(factor: Pick<Factor, 'id' | 'type' | 'label' | 'status'>) {
   return {
     id: factor.id,
     type: factorType.parse(factor.type),
@@ -126,7 +127,7 @@ export class FactorManagement {
       });
     });
 
-    const response: AddFactorResponse = { factor: factorView(factor) };
+    const response: AddFactorResponse = { factor: toFactorView(factor) };
     if (secret !== undefined) {
       response.secret = secret;
       response.otpauthUri = totpUri(account.email, secret);
@@ -152,7 +153,7 @@ export class FactorManagement {
     factorId: string,
     code: string,
     ip: string | null,
-  ): Promise<{ factor: ReturnType<typeof factorView>; session?: SessionView }> {
+  ): Promise<{ factor: ReturnType<typeof toFactorView>; session?: SessionView }> {
     const { flow, factor } = await this.enrollment(session, factorId);
     await this.challenges.verify(flow, factor, code, ip);
 
@@ -183,7 +184,7 @@ export class FactorManagement {
     if (upgraded === 'stale') throw new ApiError('unauthenticated');
     this.ctx.outbox.kick();
     return {
-      factor: factorView({ ...factor, status: 'active' }),
+      factor: toFactorView({ ...factor, status: 'active' }),
       ...(upgraded ? { session: upgraded } : {}),
     };
   }
@@ -299,7 +300,7 @@ export class FactorManagement {
       return { factor, codes };
     });
     this.ctx.outbox.kick();
-    return { factor: factorView(result.factor), codes: result.codes };
+    return { factor: toFactorView(result.factor), codes: result.codes };
   }
 
   /** The pending factor of this account and its open enrollment flow. */
