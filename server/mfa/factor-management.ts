@@ -127,16 +127,23 @@ export class FactorManagement {
       });
     });
 
-    const response: AddFactorResponse = { factor: toFactorView(factor) };
-    if (secret !== undefined) {
-      response.secret = secret;
-      response.otpauthUri = totpUri(account.email, secret);
+    const view = toFactorView(factor);
+    let response: AddFactorResponse;
+    if (request.type === 'totp' && secret !== undefined) {
+      response = {
+        factor: { ...view, type: request.type },
+        secret,
+        otpauthUri: totpUri(account.email, secret),
+      };
     } else {
       const sent = await this.challenges.send(flow, factor, account, ip);
       this.ctx.outbox.kick();
-      response.sentTo = sent.sentTo;
-      response.expiresAt = sent.expiresAt;
-      response.resendAfter = sent.resendAfter;
+      response = {
+        factor: { ...view, type: request.type === 'sms' ? 'sms' : 'email' },
+        sentTo: sent.sentTo,
+        expiresAt: sent.expiresAt,
+        resendAfter: sent.resendAfter,
+      };
     }
     await this.ctx.audit.record(this.ctx.db, {
       accountId: session.accountId,
@@ -300,7 +307,7 @@ export class FactorManagement {
       return { factor, codes };
     });
     this.ctx.outbox.kick();
-    return { factor: toFactorView(result.factor), codes: result.codes };
+    return { factor: { ...toFactorView(result.factor), type: 'recovery_codes' }, codes: result.codes };
   }
 
   /** The pending factor of this account and its open enrollment flow. */

@@ -294,7 +294,7 @@ export function createLocalAuthenticator(options: LocalAuthenticatorOptions): Lo
         ...handlers,
         'factors.add': async (request) => {
           const answer = await account['factors.add'](request);
-          if (answer.otpauthUri) enrollments.remember(answer.factor.id, answer.otpauthUri);
+          if ('otpauthUri' in answer) enrollments.remember(answer.factor.id, answer.otpauthUri);
           return answer;
         },
         'factors.verify': async (request) => {
