@@ -79,6 +79,24 @@ const loginParams = z.object({ loginId: idField });
 const idParams = z.object({ id: idField });
 const noContent = z.null();
 
+/** Support's decision on an MFA reset request: the same call but for its last path segment. */
+function mfaResetDecision<const D extends 'approve' | 'deny'>(decision: D, summary: string) {
+  return endpoint({
+    method: 'POST',
+    path: `/v1/admin/mfa-reset-requests/:id/${decision}`,
+    params: idParams,
+    body: decisionRequest,
+    status: 200,
+    response: resetRequestView,
+    errors: ['step_up_required', 'not_found', 'already_decided'],
+    access: 'support',
+    summary,
+    description: 'Needs a factor proven within the last 10 minutes (a step-up), else step_up_required.',
+    tags: ['support'],
+    desktop: false,
+  });
+}
+
 export const endpoints = {
   health: endpoint({
     method: 'GET',
@@ -354,34 +372,11 @@ export const endpoints = {
     tags: ['support'],
     desktop: false,
   }),
-  approveMfaReset: endpoint({
-    method: 'POST',
-    path: '/v1/admin/mfa-reset-requests/:id/approve',
-    params: idParams,
-    body: decisionRequest,
-    status: 200,
-    response: resetRequestView,
-    errors: ['step_up_required', 'not_found', 'already_decided'],
-    access: 'support',
-    summary: 'Approve: remove every factor, session and trusted computer; the user enrolls again',
-    description: 'Needs a factor proven within the last 10 minutes (a step-up), else step_up_required.',
-    tags: ['support'],
-    desktop: false,
-  }),
-  denyMfaReset: endpoint({
-    method: 'POST',
-    path: '/v1/admin/mfa-reset-requests/:id/deny',
-    params: idParams,
-    body: decisionRequest,
-    status: 200,
-    response: resetRequestView,
-    errors: ['step_up_required', 'not_found', 'already_decided'],
-    access: 'support',
-    summary: 'Deny: nothing changes; the user is told',
-    description: 'Needs a factor proven within the last 10 minutes (a step-up), else step_up_required.',
-    tags: ['support'],
-    desktop: false,
-  }),
+  approveMfaReset: mfaResetDecision(
+    'approve',
+    'Approve: remove every factor, session and trusted computer; the user enrolls again',
+  ),
+  denyMfaReset: mfaResetDecision('deny', 'Deny: nothing changes; the user is told'),
   auditLog: endpoint({
     method: 'GET',
     path: '/v1/admin/audit',
