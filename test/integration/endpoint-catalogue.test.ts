@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endpointNames, endpoints } from '../../common/contract/endpoints';
+import { endpointNames, endpoints, pathOf, type EndpointName } from '../../common/contract/endpoints';
+import { Sessions } from '../../server/login/sessions';
 import { startTestApi, type TestApi } from '../helpers/harness';
 import { registeredRoutes } from '../helpers/http-robustness';
+import { bearer, sessionTokenFor } from '../helpers/login';
 
 /**
  * The endpoint catalogue (common/contract/endpoints.ts) is the one list of the API's endpoints: the
@@ -49,6 +51,16 @@ function documentedEndpoints(markdown: string): string[] {
   return found.sort();
 }
 
+/** Well-formed bodies, so a request reaches the session check (Fastify validates input before it). */
+const validBodies: Partial<Record<EndpointName, unknown>> = {
+  stepUp: { factorId: 'f1' },
+  verifyStepUp: { factorId: 'f1', code: '123456' },
+  addFactor: { type: 'totp' },
+  verifyFactor: { code: '123456' },
+  approveMfaReset: { note: 'Checked by phone' },
+  denyMfaReset: { note: 'Checked by phone' },
+};
+
 describe('the endpoint catalogue', () => {
   let api: TestApi | undefined;
   const t = (): TestApi => {
@@ -76,6 +88,34 @@ describe('the endpoint catalogue', () => {
   it('is every route the app serves, apart from the pages outside the JSON API', () => {
     const served = registeredRoutes(t()).filter((route) => !outsideCatalogue.has(route));
     expect(served).toEqual(catalogued);
+  });
+
+  it('admits to each endpoint whom its access says, and nobody else', async () => {
+    const account = await t().activeAccount();
+    const enrollment = await sessionTokenFor(t(), account);
+    const row = await t()
+      .db.selectFrom('accounts')
+      .select('id')
+      .where('email', '=', account.email)
+      .executeTakeFirstOrThrow();
+    const full = (await new Sessions(t().api.context).create(t().db, row.id, { scope: 'full' })).token;
+    const send = (name: EndpointName, token?: string) => {
+      const { method } = endpoints[name];
+      const url = pathOf(endpoints[name], { id: 'x1', loginId: 'x1' });
+      return t().request(method, url, validBodies[name], token ? bearer(token) : {});
+    };
+    const codeOf = (response: Awaited<ReturnType<typeof send>>) => response.body?.error?.code;
+    // Logout ends the session it is called with: last.
+    const logoutLast = [...endpointNames.filter((name) => name !== 'logout'), 'logout' as const];
+    for (const name of logoutLast) {
+      const { access } = endpoints[name];
+      if (access === 'public') continue;
+      expect(codeOf(await send(name)), `${name} without a session`).toBe('unauthenticated');
+      const asEnrollment = codeOf(await send(name, enrollment));
+      if (access === 'session-or-enrollment') expect(asEnrollment, name).not.toBe('enrollment_required');
+      else expect(asEnrollment, name).toBe('enrollment_required');
+      if (access === 'support') expect(codeOf(await send(name, full)), name).toBe('forbidden');
+    }
   });
 
   it('is what docs/api.md documents as built', () => {
