@@ -198,7 +198,7 @@ export class PortalClient implements DesktopCalls {
   // --- The one request path --------------------------------------------------------------------
 
   /** A request to a catalogue endpoint; its answer parsed with the endpoint's response schema. */
-  async call<E extends Endpoint>(endpoint: E, input: CallInput<E>): Promise<Answer<E>> {
+  private async call<E extends Endpoint>(endpoint: E, input: CallInput<E>): Promise<Answer<E>> {
     const { params, body, token }: { params?: Record<string, string>; body?: unknown; token?: string } =
       input;
     const headers: Record<string, string> = {};
