@@ -9,7 +9,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import pino, { type Logger } from 'pino';
-import { healthResponse } from '../common/contract/http';
+import { endpoints } from '../common/contract/endpoints';
 import { ActivationService } from './accounts/activation';
 import { createArgon2Hasher, type PasswordHasher } from './accounts/password-hasher';
 import { accountRoutes } from './accounts/routes';
@@ -29,7 +29,7 @@ import { Metrics } from './http/metrics';
 import { RateLimiter } from './http/rate-limiter';
 import { readinessRoutes } from './http/readiness';
 import { ApiError } from './http/api-error';
-import type { ApiInstance } from './http/route-types';
+import { route, type ApiInstance } from './http/route-types';
 import { LoginService } from './login/login-service';
 import { PasswordGuard } from './login/password-guard';
 import { loginRoutes } from './login/routes';
@@ -235,11 +235,7 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
   const sessions = new Sessions(context);
   const activation = new ActivationService(context);
   const mfa = composeMfa(context, keys, sessions);
-  app.get(
-    '/healthz',
-    { schema: { tags: ['operations'], summary: 'Liveness', response: { 200: healthResponse } } },
-    async () => ({ status: 'ok' as const }),
-  );
+  route(app, endpoints.health, [], async () => ({ status: 'ok' as const }));
   readinessRoutes(app, database.db);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   accountRoutes(app, new SignupService(context), activation);

@@ -50,6 +50,16 @@ export const tokenField = z
   .max(200, { error: 'too_long' })
   .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$/, { error: 'invalid' });
 
+/**
+ * The id of a record we created (an account, factor, login, trusted device, reset request,
+ * authenticator entry): checked before any lookup, wherever an id arrives (path, body, query, IPC).
+ */
+export const idField = z
+  .string()
+  .min(1, { error: 'required' })
+  .max(64, { error: 'too_long' })
+  .regex(/^[A-Za-z0-9_-]+$/, { error: 'invalid' });
+
 export const localeField = z.enum(['en', 'nl']);
 export type Locale = z.infer<typeof localeField>;
 

@@ -3,6 +3,7 @@ import { errorCodes } from './errors';
 import {
   cleanText,
   emailField,
+  idField,
   isoTime,
   localeField,
   passwordField,
@@ -148,11 +149,6 @@ const codeField = z
   .min(1, { error: 'required' })
   .max(40, { error: 'too_long' })
   .refine((value) => /^[\p{L}\p{N}\s-]+$/u.test(value), { error: 'invalid' });
-const idField = z
-  .string()
-  .min(1, { error: 'required' })
-  .max(64, { error: 'too_long' })
-  .regex(/^[A-Za-z0-9_-]+$/, { error: 'invalid' });
 
 export const challengeRequest = z.object({ factorId: idField }).meta({ id: 'ChallengeRequest' });
 export const challengeResponse = z
@@ -221,18 +217,31 @@ export const factorView = z.object({
   label: z.string(),
   status: factorStatus,
 });
+/**
+ * What adding a factor answers, by the added factor's type (docs/api.md): an authenticator's secret, where
+ * an email or SMS code went, or the recovery codes, shown once. The type is `factor.type`, so this is a
+ * plain union (zod's discriminated union needs a top-level key, which the wire format does not have).
+ */
 export const addFactorResponse = z
-  .object({
-    factor: factorView,
-    secret: z.string().optional(),
-    otpauthUri: z.string().optional(),
-    sentTo: z.string().optional(),
-    expiresAt: isoTime.optional(),
-    resendAfter: isoTime.optional(),
-    codes: z.array(z.string()).optional(),
-  })
+  .union([
+    z.object({
+      factor: factorView.extend({ type: z.literal('totp') }),
+      secret: z.string(),
+      otpauthUri: z.string(),
+    }),
+    z.object({
+      factor: factorView.extend({ type: z.enum(['email', 'sms']) }),
+      ...challengeResponse.pick({ sentTo: true, expiresAt: true, resendAfter: true }).shape,
+    }),
+    z.object({
+      factor: factorView.extend({ type: z.literal('recovery_codes') }),
+      codes: z.array(z.string()),
+    }),
+  ])
   .meta({ id: 'AddFactorResponse' });
 export type AddFactorResponse = z.infer<typeof addFactorResponse>;
+/** The answer to adding an authenticator app: its secret, to scan or type. */
+export type TotpAdded = Extract<AddFactorResponse, { secret: string }>;
 
 export const verifyFactorRequest = z.object({ code: codeField }).meta({ id: 'VerifyFactorRequest' });
 export const verifyFactorResponse = z.object({ factor: factorView, session: sessionView.optional() });

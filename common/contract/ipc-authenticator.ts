@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idleMinutesRange, maxImageBase64Length, maxImportLength } from './authenticator-limits';
+import { idField } from './fields';
 import { factorView } from './http';
 
 export * from './authenticator-limits';
@@ -13,12 +14,6 @@ export * from './authenticator-limits';
  */
 
 const none = z.object({}).strict();
-const entryId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/);
-const factorId = entryId;
 /** Main checks names and secrets itself (account.ts) so that each problem comes back by field. */
 const text = (max: number) => z.string().max(max);
 
@@ -139,20 +134,20 @@ export const authenticatorChannels = {
   /** Electron only: the image on the system clipboard. */
   'authenticator.readClipboardImage': channel(none, addReport),
   'authenticator.rename': channel(
-    z.object({ id: entryId, issuer: text(1000).optional(), label: text(1000).optional() }).strict(),
+    z.object({ id: idField, issuer: text(1000).optional(), label: text(1000).optional() }).strict(),
     authenticatorState,
   ),
   /** Every entry's id exactly once, in the new order. */
   'authenticator.reorder': channel(
-    z.object({ ids: z.array(entryId).max(10_000) }).strict(),
+    z.object({ ids: z.array(idField).max(10_000) }).strict(),
     authenticatorState,
   ),
-  'authenticator.delete': channel(z.object({ id: entryId }).strict(), authenticatorState),
+  'authenticator.delete': channel(z.object({ id: idField }).strict(), authenticatorState),
   /** HOTP: moves the counter on and answers the new code. */
-  'authenticator.nextHotpCode': channel(z.object({ id: entryId }).strict(), codeView),
+  'authenticator.nextHotpCode': channel(z.object({ id: idField }).strict(), codeView),
   /** Main puts the code on the clipboard and clears it after `clearAfterSeconds` if it is still there. */
   'authenticator.copy': channel(
-    z.object({ id: entryId }).strict(),
+    z.object({ id: idField }).strict(),
     z.object({ clearAfterSeconds: z.number().int() }),
   ),
   /**
@@ -200,7 +195,7 @@ export const authenticatorChannels = {
    * current code. Answers what factors.verify answers.
    */
   'factors.useThisComputer': channel(
-    z.object({ factorId }).strict(),
+    z.object({ factorId: idField }).strict(),
     z.object({ factor: factorView, enrollmentComplete: z.boolean() }),
   ),
 } as const;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { clientErrorCodes, errorCodes } from './errors';
 import { authenticatorChannels, authenticatorEvents } from './ipc-authenticator';
+import { idField } from './fields';
 import {
   activatedResponse,
   activationResendRequest,
@@ -28,11 +29,6 @@ import {
 
 const none = z.object({}).strict();
 const done = z.object({}).strict();
-const id = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/);
 const code = z.string().trim().min(1).max(40);
 
 export const serverUrlField = z.string().trim().min(1).max(2000);
@@ -95,9 +91,9 @@ export const ipcChannels = {
     z.object({ email: z.string().max(400), password: z.string().min(1).max(4096) }).strict(),
     loginStart,
   ),
-  'login.challenge': channel(z.object({ factorId: id }).strict(), challengeResponse),
+  'login.challenge': channel(z.object({ factorId: idField }).strict(), challengeResponse),
   'login.verify': channel(
-    z.object({ factorId: id, code, trustDevice: z.boolean() }).strict(),
+    z.object({ factorId: idField, code, trustDevice: z.boolean() }).strict(),
     z.object({ state: z.literal('authenticated'), trustedComputer: z.boolean() }),
   ),
   'login.requestMfaReset': channel(z.object({ reason: z.string().max(2000) }).strict(), mfaResetRequested),
@@ -114,15 +110,15 @@ export const ipcChannels = {
   ),
   'factors.add': channel(addFactorRequest, addFactorResponse),
   'factors.verify': channel(
-    z.object({ factorId: id, code }).strict(),
+    z.object({ factorId: idField, code }).strict(),
     z.object({ factor: factorView, enrollmentComplete: z.boolean() }),
   ),
-  'factors.resend': channel(z.object({ factorId: id }).strict(), resendResponse),
-  'factors.remove': channel(z.object({ factorId: id }).strict(), done),
-  'stepUp.challenge': channel(z.object({ factorId: id }).strict(), challengeResponse),
-  'stepUp.verify': channel(z.object({ factorId: id, code }).strict(), stepUpVerified),
+  'factors.resend': channel(z.object({ factorId: idField }).strict(), resendResponse),
+  'factors.remove': channel(z.object({ factorId: idField }).strict(), done),
+  'stepUp.challenge': channel(z.object({ factorId: idField }).strict(), challengeResponse),
+  'stepUp.verify': channel(z.object({ factorId: idField, code }).strict(), stepUpVerified),
   'devices.list': channel(none, devicesResponse),
-  'devices.revoke': channel(z.object({ deviceId: id }).strict(), done),
+  'devices.revoke': channel(z.object({ deviceId: idField }).strict(), done),
   'devices.revokeAll': channel(none, done),
   ...authenticatorChannels,
 } as const;

@@ -4,11 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listeningApi } from '../../test/helpers/desktop';
 import type { TestApi } from '../../test/helpers/harness';
 import { uniqueEmail } from '../../test/helpers/harness';
+import { desktopEndpointNames, endpoints, type DesktopEndpointName } from '../../common/contract/endpoints';
 import { checkServerUrl, PortalClient } from './portal-client';
 
 /** A stand-in for something that is not the account API: answers every request with `answer`. */
-async function fakeServer(answer: (response: http.ServerResponse) => void) {
-  const server = http.createServer((_request, response) => answer(response));
+async function fakeServer(answer: (response: http.ServerResponse, request: http.IncomingMessage) => void) {
+  const server = http.createServer((request, response) => answer(response, request));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -195,5 +196,62 @@ describe('portal client when the server is not there or not right', () => {
       new PortalClient({ serverUrl: redirecting.url }).resendActivation(uniqueEmail()),
     ).rejects.toMatchObject({ code: 'server_error' });
     await redirecting.close();
+  });
+});
+
+describe('portal client and the endpoint catalogue', () => {
+  const token = 'A'.repeat(16) + '.' + 'B'.repeat(43);
+  // Typed by the catalogue: an endpoint marked for the desktop without a call here does not compile.
+  const calls: Record<DesktopEndpointName, (client: PortalClient) => Promise<unknown>> = {
+    signup: (c) =>
+      c.signup({ firstName: 'J', lastName: 'D', email: 'j@example.net', password: 'x', acceptTerms: true }),
+    activate: (c) => c.activate('t'),
+    resendActivation: (c) => c.resendActivation('j@example.net'),
+    login: (c) => c.login({ email: 'j@example.net', password: 'x' }),
+    challenge: (c) => c.challenge('login/1 ?', 'f1'),
+    verifyLogin: (c) => c.verifyLogin('login1', { factorId: 'f1', code: '123456' }),
+    requestMfaReset: (c) => c.requestMfaReset('login1', 'I lost my phone'),
+    logout: (c) => c.logout(token),
+    me: (c) => c.me(token),
+    stepUp: (c) => c.stepUp(token, 'f1'),
+    verifyStepUp: (c) => c.verifyStepUp(token, 'f1', '123456'),
+    addFactor: (c) => c.addFactor(token, { type: 'totp' }),
+    verifyFactor: (c) => c.verifyFactor(token, 'f1', '123456'),
+    resendFactor: (c) => c.resendFactor(token, 'f1'),
+    removeFactor: (c) => c.removeFactor(token, 'f1'),
+    devices: (c) => c.devices(token),
+    revokeDevice: (c) => c.revokeDevice(token, 'd1'),
+    revokeAllDevices: (c) => c.revokeAllDevices(token),
+  };
+
+  it('calls every endpoint marked for the desktop with its method and path', async () => {
+    const seen: string[] = [];
+    const server = await fakeServer((response, request) => {
+      seen.push(`${request.method} ${request.url}`);
+      response.writeHead(500, { 'content-type': 'text/plain' });
+      response.end('recorded');
+    });
+    const client = new PortalClient({ serverUrl: server.url });
+    expect(Object.keys(calls).sort()).toEqual([...desktopEndpointNames].sort());
+    for (const name of desktopEndpointNames) {
+      seen.length = 0;
+      await expect(calls[name](client), name).rejects.toMatchObject({ code: 'server_error' });
+      const { method, path } = endpoints[name];
+      const pattern = new RegExp(`^${method} ${path.replace(/:[A-Za-z0-9_]+/g, '[^/?]+')}$`);
+      expect(seen, name).toEqual([expect.stringMatching(pattern)]);
+    }
+    await server.close();
+  });
+
+  it('URL-encodes path values', async () => {
+    const seen: string[] = [];
+    const server = await fakeServer((response, request) => {
+      seen.push(request.url ?? '');
+      response.writeHead(500);
+      response.end();
+    });
+    await expect(new PortalClient({ serverUrl: server.url }).challenge('login/1 ?', 'f1')).rejects.toThrow();
+    expect(seen).toEqual(['/v1/login/login%2F1%20%3F/challenge']);
+    await server.close();
   });
 });

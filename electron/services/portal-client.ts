@@ -1,19 +1,14 @@
-import axios, { isAxiosError, type AxiosInstance, type Method } from 'axios';
+import axios, { isAxiosError, type AxiosInstance } from 'axios';
 import type { z } from 'zod';
 import {
-  activatedResponse,
-  activationSentResponse,
-  addFactorResponse,
-  challengeResponse,
-  devicesResponse,
+  endpoints,
+  pathOf,
+  type DesktopEndpointName,
+  type Endpoint,
+  type Endpoints,
+} from '../../common/contract/endpoints';
+import {
   errorBody,
-  loginResponse,
-  loginVerifyResponse,
-  meResponse,
-  mfaResetRequested,
-  resendResponse,
-  stepUpVerified,
-  verifyFactorResponse,
   type AddFactorRequest,
   type LoginRequest,
   type SignupRequest,
@@ -22,7 +17,8 @@ import { DesktopError } from './ipc-router';
 
 /**
  * The account API as the desktop app sees it: one axios instance per server address, one typed method
- * per endpoint (docs/api.md), answers parsed with the contract's zod schemas. Every failure becomes a
+ * per endpoint the catalogue marks for the desktop (common/contract/endpoints.ts), each request built
+ * from its endpoint and each answer parsed with the endpoint's response schema. Every failure becomes a
  * DesktopError with a contract code, so handlers never see an axios error: an API error body keeps its
  * code and details, no answer at all is `offline`, anything else unexpected is `server_error`.
  */
@@ -79,15 +75,22 @@ export interface PortalClientOptions {
   onConnectivity?: (online: boolean) => void;
 }
 
-interface CallOptions {
-  body?: unknown;
-  token?: string;
-}
+/** The success answer of an endpoint: its parsed body, nothing for a 204. */
+type Answer<E extends Endpoint> = E['status'] extends 204 ? void : z.output<E['response']>;
 
-type Activated = z.infer<typeof activatedResponse>;
-type ActivationSent = z.infer<typeof activationSentResponse>;
+/** What a request to an endpoint carries: its path values, its body, and a session token where one is needed. */
+type CallInput<E extends Endpoint> = (E['params'] extends z.ZodType
+  ? { params: z.input<E['params']> }
+  : { params?: never }) &
+  (E['body'] extends z.ZodType ? { body: z.input<E['body']> } : { body?: never }) &
+  (E['access'] extends 'public' ? { token?: never } : { token: string });
 
-export class PortalClient {
+/** One method per desktop endpoint, named after it (a missing one fails to compile). */
+type DesktopCalls = {
+  [N in DesktopEndpointName]: (...args: never[]) => Promise<Answer<Endpoints[N]>>;
+};
+
+export class PortalClient implements DesktopCalls {
   readonly serverUrl: string;
   private readonly http: AxiosInstance;
   private reachable = true;
@@ -112,107 +115,103 @@ export class PortalClient {
 
   // --- Signup and activation -------------------------------------------------------------------
 
-  signup(body: SignupRequest): Promise<ActivationSent> {
-    return this.call('POST', '/v1/accounts', activationSentResponse, { body });
+  signup(body: SignupRequest) {
+    return this.call(endpoints.signup, { body });
   }
 
-  activate(token: string, password?: string): Promise<Activated> {
+  activate(token: string, password?: string) {
     const body = password === undefined ? { token } : { token, password };
-    return this.call('POST', '/v1/activation', activatedResponse, { body });
+    return this.call(endpoints.activate, { body });
   }
 
-  resendActivation(email: string): Promise<ActivationSent> {
-    return this.call('POST', '/v1/activation/resend', activationSentResponse, { body: { email } });
+  resendActivation(email: string) {
+    return this.call(endpoints.resendActivation, { body: { email } });
   }
 
   // --- Login -----------------------------------------------------------------------------------
 
   login(body: LoginRequest) {
-    return this.call('POST', '/v1/login', loginResponse, { body });
+    return this.call(endpoints.login, { body });
   }
 
   challenge(loginId: string, factorId: string) {
-    return this.call('POST', `/v1/login/${segment(loginId)}/challenge`, challengeResponse, {
-      body: { factorId },
-    });
+    return this.call(endpoints.challenge, { params: { loginId }, body: { factorId } });
   }
 
   verifyLogin(
     loginId: string,
     body: { factorId: string; code: string; trustDevice?: boolean; deviceName?: string },
   ) {
-    return this.call('POST', `/v1/login/${segment(loginId)}/verify`, loginVerifyResponse, { body });
+    return this.call(endpoints.verifyLogin, { params: { loginId }, body });
   }
 
   requestMfaReset(loginId: string, reason: string) {
-    return this.call('POST', `/v1/login/${segment(loginId)}/mfa-reset-request`, mfaResetRequested, {
-      body: { reason },
-    });
+    return this.call(endpoints.requestMfaReset, { params: { loginId }, body: { reason } });
   }
 
-  async logout(token: string, deviceToken?: string): Promise<void> {
-    await this.call('POST', '/v1/logout', null, { token, body: deviceToken ? { deviceToken } : {} });
+  logout(token: string, deviceToken?: string) {
+    return this.call(endpoints.logout, { token, body: deviceToken ? { deviceToken } : {} });
   }
 
   // --- Me, factors, step-up, devices -----------------------------------------------------------
 
   me(token: string) {
-    return this.call('GET', '/v1/me', meResponse, { token });
+    return this.call(endpoints.me, { token });
   }
 
   addFactor(token: string, body: AddFactorRequest) {
-    return this.call('POST', '/v1/me/factors', addFactorResponse, { token, body });
+    return this.call(endpoints.addFactor, { token, body });
   }
 
   verifyFactor(token: string, factorId: string, code: string) {
-    return this.call('POST', `/v1/me/factors/${segment(factorId)}/verify`, verifyFactorResponse, {
-      token,
-      body: { code },
-    });
+    return this.call(endpoints.verifyFactor, { token, params: { id: factorId }, body: { code } });
   }
 
   resendFactor(token: string, factorId: string) {
-    return this.call('POST', `/v1/me/factors/${segment(factorId)}/resend`, resendResponse, { token });
+    return this.call(endpoints.resendFactor, { token, params: { id: factorId } });
   }
 
-  async removeFactor(token: string, factorId: string): Promise<void> {
-    await this.call('DELETE', `/v1/me/factors/${segment(factorId)}`, null, { token });
+  removeFactor(token: string, factorId: string) {
+    return this.call(endpoints.removeFactor, { token, params: { id: factorId } });
   }
 
   stepUp(token: string, factorId: string) {
-    return this.call('POST', '/v1/me/step-up', challengeResponse, { token, body: { factorId } });
+    return this.call(endpoints.stepUp, { token, body: { factorId } });
   }
 
   verifyStepUp(token: string, factorId: string, code: string) {
-    return this.call('POST', '/v1/me/step-up/verify', stepUpVerified, { token, body: { factorId, code } });
+    return this.call(endpoints.verifyStepUp, { token, body: { factorId, code } });
   }
 
   devices(token: string) {
-    return this.call('GET', '/v1/me/devices', devicesResponse, { token });
+    return this.call(endpoints.devices, { token });
   }
 
-  async revokeDevice(token: string, deviceId: string): Promise<void> {
-    await this.call('DELETE', `/v1/me/devices/${segment(deviceId)}`, null, { token });
+  revokeDevice(token: string, deviceId: string) {
+    return this.call(endpoints.revokeDevice, { token, params: { id: deviceId } });
   }
 
-  async revokeAllDevices(token: string): Promise<void> {
-    await this.call('DELETE', '/v1/me/devices', null, { token });
+  revokeAllDevices(token: string) {
+    return this.call(endpoints.revokeAllDevices, { token });
   }
 
   // --- The one request path --------------------------------------------------------------------
 
-  private async call<S extends z.ZodType>(
-    method: Method,
-    path: string,
-    schema: S | null,
-    { body, token }: CallOptions,
-  ): Promise<z.output<S>> {
+  /** A request to a catalogue endpoint; its answer parsed with the endpoint's response schema. */
+  private async call<E extends Endpoint>(endpoint: E, input: CallInput<E>): Promise<Answer<E>> {
+    const { params, body, token }: { params?: Record<string, string>; body?: unknown; token?: string } =
+      input;
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (token) headers.authorization = `Bearer ${token}`;
     let response;
     try {
-      response = await this.http.request({ method, url: path, headers, data: body });
+      response = await this.http.request({
+        method: endpoint.method,
+        url: pathOf(endpoint, params),
+        headers,
+        data: body,
+      });
     } catch (error) {
       if (isNetworkFailure(error)) {
         this.setReachable(false);
@@ -223,10 +222,10 @@ export class PortalClient {
     this.setReachable(true);
     const { status, data } = response;
     if (status >= 200 && status < 300) {
-      if (schema === null) return undefined as z.output<S>;
-      const parsed = schema.safeParse(data);
+      if (endpoint.status === 204) return undefined as Answer<E>;
+      const parsed = endpoint.response.safeParse(data);
       if (!parsed.success) throw new DesktopError('server_error');
-      return parsed.data;
+      return parsed.data as Answer<E>;
     }
     const refused = errorBody.safeParse(data);
     if (refused.success) {
@@ -247,10 +246,6 @@ export class PortalClient {
     this.reachable = online;
     this.options.onConnectivity?.(online);
   }
-}
-
-function segment(value: string): string {
-  return encodeURIComponent(value);
 }
 
 function isNetworkFailure(error: unknown): boolean {

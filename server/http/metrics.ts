@@ -1,14 +1,15 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { endpoints } from '../../common/contract/endpoints';
 import type { Database } from '../db/schema';
 import { ApiError } from './api-error';
 import type { ApiInstance } from './route-types';
 
 /** The routes whose answers are login outcomes, and the step of the login each one is. */
 const loginSteps: Record<string, string> = {
-  '/v1/login': 'password',
-  '/v1/login/:loginId/verify': 'second_factor',
+  [endpoints.login.path]: 'password',
+  [endpoints.verifyLogin.path]: 'second_factor',
 };
 
 /**

@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import { readyResponse } from '../../common/contract/http';
+import { endpoints } from '../../common/contract/endpoints';
 import { pendingMigrations } from '../db/migrate';
 import type { Database } from '../db/schema';
 import { ApiError } from './api-error';
-import { errorResponses, type ApiInstance } from './route-types';
+import { route, type ApiInstance } from './route-types';
 
 /** How long the database may take to answer before the instance counts as not ready. */
 export const readinessTimeoutMs = 1_000;
@@ -18,24 +18,14 @@ export function readinessRoutes(
   db: Kysely<Database>,
   timeoutMs = readinessTimeoutMs,
 ): void {
-  app.get(
-    '/readyz',
-    {
-      schema: {
-        tags: ['operations'],
-        summary: 'Readiness: the database answers and its schema is current',
-        response: { 200: readyResponse, ...errorResponses(503) },
-      },
-    },
-    async (request) => {
-      const problem = await withinTime(databaseProblem(db), timeoutMs);
-      if (problem !== undefined) {
-        request.log.warn({ problem }, 'not ready');
-        throw new ApiError('service_unavailable', { retryAfterSeconds: 5 });
-      }
-      return { status: 'ready' as const };
-    },
-  );
+  route(app, endpoints.ready, [], async (request) => {
+    const problem = await withinTime(databaseProblem(db), timeoutMs);
+    if (problem !== undefined) {
+      request.log.warn({ problem }, 'not ready');
+      throw new ApiError('service_unavailable', { retryAfterSeconds: 5 });
+    }
+    return { status: 'ready' as const };
+  });
 }
 
 /** Undefined when ready, else a short reason for the log (never sent to the client). */

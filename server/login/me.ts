@@ -3,7 +3,7 @@ import { asLocale } from '../../common/contract/fields';
 import type { MeResponse } from '../../common/contract/http';
 import type { Database } from '../db/schema';
 import { ApiError } from '../http/api-error';
-import { factorView } from '../mfa/factor-management';
+import { toFactorView } from '../mfa/factor-management';
 import { iso } from '../support/clock';
 import type { Session } from './sessions';
 
@@ -40,7 +40,7 @@ export async function myDetails(db: Kysely<Database>, session: Session): Promise
       ? []
       : [
           {
-            ...factorView({
+            ...toFactorView({
               id: row.factor_id,
               type: row.factor_type,
               label: row.factor_label ?? '',

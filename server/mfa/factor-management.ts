@@ -32,7 +32,8 @@ import type { TrustedDevices } from './trusted-devices';
 /** How long a session may change factors after proving a factor (docs/api.md "privileged"). */
 export const privilegeMs = 10 * 60_000;
 
-export function factorView(factor: Pick<Factor, 'id' | 'type' | 'label' | 'status'>) {
+/** A stored factor as the API shows it (the `factorView` schema of common/contract/http.ts). */
+export function toFactorView(factor: Pick<Factor, 'id' | 'type' | 'label' | 'status'>) {
   return {
     id: factor.id,
     type: factorType.parse(factor.type),
@@ -126,16 +127,23 @@ export class FactorManagement {
       });
     });
 
-    const response: AddFactorResponse = { factor: factorView(factor) };
-    if (secret !== undefined) {
-      response.secret = secret;
-      response.otpauthUri = totpUri(account.email, secret);
+    const view = toFactorView(factor);
+    let response: AddFactorResponse;
+    if (request.type === 'totp' && secret !== undefined) {
+      response = {
+        factor: { ...view, type: request.type },
+        secret,
+        otpauthUri: totpUri(account.email, secret),
+      };
     } else {
       const sent = await this.challenges.send(flow, factor, account, ip);
       this.ctx.outbox.kick();
-      response.sentTo = sent.sentTo;
-      response.expiresAt = sent.expiresAt;
-      response.resendAfter = sent.resendAfter;
+      response = {
+        factor: { ...view, type: request.type === 'sms' ? 'sms' : 'email' },
+        sentTo: sent.sentTo,
+        expiresAt: sent.expiresAt,
+        resendAfter: sent.resendAfter,
+      };
     }
     await this.ctx.audit.record(this.ctx.db, {
       accountId: session.accountId,
@@ -152,7 +160,7 @@ export class FactorManagement {
     factorId: string,
     code: string,
     ip: string | null,
-  ): Promise<{ factor: ReturnType<typeof factorView>; session?: SessionView }> {
+  ): Promise<{ factor: ReturnType<typeof toFactorView>; session?: SessionView }> {
     const { flow, factor } = await this.enrollment(session, factorId);
     const now = this.ctx.clock.now();
     const upgraded = await this.challenges.verify(flow, factor, code, ip, async (trx) => {
@@ -181,7 +189,7 @@ export class FactorManagement {
     if (upgraded === 'stale') throw new ApiError('unauthenticated');
     this.ctx.outbox.kick();
     return {
-      factor: factorView({ ...factor, status: 'active' }),
+      factor: toFactorView({ ...factor, status: 'active' }),
       ...(upgraded ? { session: upgraded } : {}),
     };
   }
@@ -297,7 +305,7 @@ export class FactorManagement {
       return { factor, codes };
     });
     this.ctx.outbox.kick();
-    return { factor: factorView(result.factor), codes: result.codes };
+    return { factor: { ...toFactorView(result.factor), type: 'recovery_codes' }, codes: result.codes };
   }
 
   /** The pending factor of this account and its open enrollment flow. */

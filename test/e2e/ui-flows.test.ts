@@ -370,10 +370,13 @@ describe('the desktop UI against a real account API', () => {
     expect(
       (await services.router.dispatch('signup.create', { ...body, password: 'quiet orchard window' })).ok,
     ).toBe(true);
+    // This address's live link: earlier tests in this file leave live links of their own accounts.
     const live = await api.db
       .selectFrom('activation_links')
-      .select('id')
-      .where('superseded_at', 'is', null)
+      .innerJoin('accounts', 'accounts.id', 'activation_links.account_id')
+      .select('activation_links.id')
+      .where('accounts.email', '=', email)
+      .where('activation_links.superseded_at', 'is', null)
       .executeTakeFirstOrThrow();
     const token = (await api.mailsTo(email))
       .map((mail) => new URL(linkIn(mail)).searchParams.get('token') ?? '')

@@ -79,7 +79,7 @@ describe('the local authenticator in the desktop app', () => {
       error: { code: 'enrollment_not_pending' },
     });
     const added = await app.value('factors.add', { type: 'totp' });
-    const secret = added.secret ?? '';
+    const secret = 'secret' in added ? added.secret : '';
     const verified = await app.value('factors.useThisComputer', { factorId: added.factor.id });
     expect(verified).toMatchObject({
       factor: { id: added.factor.id, status: 'active' },

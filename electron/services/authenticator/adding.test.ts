@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accountFromManual, accountsFromQr, accountsFromText } from './adding';
-import { codeView } from './codes';
+import { toCodeView } from './codes';
 
 describe('adding Steam Guard and naming other schemes', () => {
   it('adds a typed Steam entry with Steam’s own algorithm, length and period, whatever was sent', () => {
@@ -25,7 +25,7 @@ describe('adding Steam Guard and naming other schemes', () => {
       },
     ]);
     // The vector of other-apps.test.ts, computed outside this code base.
-    expect(codeView({ ...entries[0]!, id: 's', order: 0 }, 1_893_456_000_000).code).toBe('BHYJD');
+    expect(toCodeView({ ...entries[0]!, id: 's', order: 0 }, 1_893_456_000_000).code).toBe('BHYJD');
   });
 
   it('reads an otpauth://steam link as Aegis writes it', () => {

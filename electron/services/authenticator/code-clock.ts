@@ -1,5 +1,5 @@
 import type { IpcEventPayload } from '../../../common/contract/ipc';
-import { codeView } from './codes';
+import { toCodeView } from './codes';
 import type { AuthenticatorLock } from './lock';
 import type { AuthenticatorVault } from './vault';
 
@@ -104,7 +104,7 @@ export class CodeClock {
       if ((await lock.state()).locked) return push({ locked: true });
       const entries = await vault.list();
       const nowMs = now();
-      const views = entries.map((entry) => codeView(entry, nowMs));
+      const views = entries.map((entry) => toCodeView(entry, nowMs));
       if (this.disposed) return;
       push({ locked: false, entries: views });
       const periods = new Set(entries.flatMap((entry) => (entry.type === 'totp' ? [entry.period] : [])));

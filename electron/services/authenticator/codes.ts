@@ -41,7 +41,7 @@ export class AuthenticatorCodes {
     return entries.map((entry) => {
       if ('problem' in entry) return problemView(entry);
       try {
-        return codeView(entry, nowMs);
+        return toCodeView(entry, nowMs);
       } catch {
         return problemView({ ...entry, problem: 'invalid_secret' });
       }
@@ -50,12 +50,12 @@ export class AuthenticatorCodes {
 
   /** HOTP: the user asked for the next code, so the counter moves on (and is saved) first. */
   async nextHotpCode(id: string): Promise<CodeView> {
-    return codeView(await this.vault.incrementCounter(id), this.now());
+    return toCodeView(await this.vault.incrementCounter(id), this.now());
   }
 }
 
 /** One entry's code (and next code) at `nowMs`; synchronous, since a promise per entry cost as much as its code. */
-export function codeView(entry: AuthenticatorEntry, nowMs: number): CodeView {
+export function toCodeView(entry: AuthenticatorEntry, nowMs: number): CodeView {
   const key = secretBytes(entry.secret);
   const hash = hashOf(entry);
   const names = {

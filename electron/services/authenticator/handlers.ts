@@ -20,7 +20,7 @@ import {
 } from './adding';
 import { capabilitiesOf, type AuthenticatorPlatform } from './capabilities';
 import { CodeClock, realTimers, type Timers } from './code-clock';
-import { AuthenticatorCodes, codeView } from './codes';
+import { AuthenticatorCodes, toCodeView } from './codes';
 import { PendingEnrollments } from './enrollment';
 import { exportEncryptedBackup } from './exporters/encrypted-backup';
 import { exportOtpauthList } from './exporters/otpauth-list';
@@ -205,7 +205,7 @@ export function createLocalAuthenticator(options: LocalAuthenticatorOptions): Lo
     'authenticator.copy': async ({ id }) => {
       const { vault } = await unlocked();
       const clipboard = available(platform.clipboard);
-      const { code } = codeView(await vault.get(id), now());
+      const { code } = toCodeView(await vault.get(id), now());
       await clipboard.writeText(code);
       // Cleared only if it still holds this code: whatever the user copied since stays.
       const clear = () => {
@@ -273,7 +273,7 @@ export function createLocalAuthenticator(options: LocalAuthenticatorOptions): Lo
     const account = enrollments.get(factorId);
     const existing = (await vault.list()).find((entry) => codesKey(entry) === codesKey(account));
     const entry = existing ?? (await vault.add(account));
-    const { code } = codeView(entry, now());
+    const { code } = toCodeView(entry, now());
     try {
       const answer = await verify(code);
       enrollments.forget(factorId);
@@ -294,7 +294,7 @@ export function createLocalAuthenticator(options: LocalAuthenticatorOptions): Lo
         ...handlers,
         'factors.add': async (request) => {
           const answer = await account['factors.add'](request);
-          if (answer.otpauthUri) enrollments.remember(answer.factor.id, answer.otpauthUri);
+          if ('otpauthUri' in answer) enrollments.remember(answer.factor.id, answer.otpauthUri);
           return answer;
         },
         'factors.verify': async (request) => {

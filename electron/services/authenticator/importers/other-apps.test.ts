@@ -15,7 +15,7 @@ import {
 } from '../../../../test/fixtures/authenticator-interop/expected';
 import { codeOf } from '../../../../test/helpers/error-code';
 import type { OtpAccount } from '../account';
-import { codeView } from '../codes';
+import { toCodeView } from '../codes';
 import { exportEncryptedBackup } from '../exporters/encrypted-backup';
 import { importAny } from './detect';
 
@@ -115,7 +115,7 @@ describe('importing real exports of other apps', () => {
   it.each(cases)('makes from %s the codes an independent implementation makes', async (file, password) => {
     const { entries } = await importAny(await fixture(file), password);
     for (const account of entries) {
-      const view = codeView({ ...account, id: 'x', order: 0 }, fixedTime);
+      const view = toCodeView({ ...account, id: 'x', order: 0 }, fixedTime);
       if (account.type === 'steam') expect(view.code, file).toBe('BHYJD');
       else expect(view.code, `${file} ${account.issuer}`).toBe(await otplibCode(account, fixedTime));
     }
@@ -123,7 +123,11 @@ describe('importing real exports of other apps', () => {
 
   it('writes Steam Guard codes as the reference vectors say', () => {
     for (const [time, code] of steamVectors)
-      expect(codeView({ ...steam, id: 's', order: 0 }, time)).toMatchObject({ code, digits: 5, period: 30 });
+      expect(toCodeView({ ...steam, id: 's', order: 0 }, time)).toMatchObject({
+        code,
+        digits: 5,
+        period: 30,
+      });
   });
 
   it('gives the same entries after import, encrypted backup and import again', async () => {

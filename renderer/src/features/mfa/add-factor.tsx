@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AddFactorResponse } from '../../../../common/contract/http';
+import type { TotpAdded } from '../../../../common/contract/http';
 import type { IpcResponse } from '../../../../common/contract/ipc';
 import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
@@ -36,7 +36,7 @@ export function AddFactor(props: AddFactorProps) {
 
 function TotpSetup({ online, onAdded, onCancel }: AddFactorProps) {
   const { t } = useTranslation();
-  const [started, setStarted] = useState<AddFactorResponse | undefined>();
+  const [started, setStarted] = useState<TotpAdded | undefined>();
   const add = useSubmit([]);
   const here = useSubmit([]);
   const asked = useRef(false);
@@ -48,7 +48,7 @@ function TotpSetup({ online, onAdded, onCancel }: AddFactorProps) {
     void add
       .run(() => invoke('factors.add', { type: 'totp' }))
       .then((result) => {
-        if (result.ok) setStarted(result.value);
+        if (result.ok && 'secret' in result.value) setStarted(result.value);
       });
   }, []);
 
@@ -85,12 +85,12 @@ function TotpSetup({ online, onAdded, onCancel }: AddFactorProps) {
         <li>
           <p>{t('setup.totpScan')}</p>
           <div className="qr-plate">
-            <QrCode value={started.otpauthUri ?? ''} label={t('setup.totpQrLabel')} />
+            <QrCode value={started.otpauthUri} label={t('setup.totpQrLabel')} />
           </div>
         </li>
         <li>
           <p>{t('setup.totpKeyIntro')}</p>
-          <KeyField value={groupedKey(started.secret ?? '')} label={t('setup.totpKeyLabel')} />
+          <KeyField value={groupedKey(started.secret)} label={t('setup.totpKeyLabel')} />
           <p className="muted small">{t('setup.totpKeyHint')}</p>
         </li>
         <li>
@@ -144,7 +144,7 @@ function CodeFactorSetup({
     const result = await add.run(() =>
       invoke('factors.add', type === 'email' ? { type, email: target } : { type, phone: target }),
     );
-    if (!result.ok) return;
+    if (!result.ok || !('expiresAt' in result.value)) return;
     setSent({ factorId: result.value.factor.id, sentTo: result.value.sentTo ?? target });
     setUntil(cooldownEnd(Date.now(), result.value, 30));
   }

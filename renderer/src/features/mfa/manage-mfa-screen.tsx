@@ -55,7 +55,7 @@ export function ManageMfaScreen({
       () => invoke('factors.add', { type: 'recovery_codes' }),
       ['step_up_required'],
     );
-    if (result.ok) setPhase({ name: 'recovery', codes: result.value.codes ?? [] });
+    if (result.ok) setPhase({ name: 'recovery', codes: 'codes' in result.value ? result.value.codes : [] });
     else if (result.error.code === 'step_up_required') stepUpNeeded();
   }
 

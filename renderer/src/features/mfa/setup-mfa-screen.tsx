@@ -42,7 +42,7 @@ export function SetupMfaScreen({
 
   async function makeRecoveryCodes() {
     const result = await recovery.run(() => invoke('factors.add', { type: 'recovery_codes' }));
-    if (result.ok) setPhase({ name: 'recovery', codes: result.value.codes ?? [] });
+    if (result.ok) setPhase({ name: 'recovery', codes: 'codes' in result.value ? result.value.codes : [] });
   }
 
   if (phase.name === 'adding') {
