@@ -33,7 +33,7 @@ import { route, type ApiInstance } from './http/route-types';
 import { LoginService } from './login/login-service';
 import { PasswordGuard } from './login/password-guard';
 import { loginRoutes } from './login/routes';
-import { Sessions } from './login/sessions';
+import { Sessions } from './sessions/sessions';
 import { systemClock, type Clock } from './support/clock';
 import { cryptoRandom, type Random } from './support/random';
 import { deriveKey, loadOrCreateSecretKey, SecretBox } from './support/secret-key';
@@ -50,7 +50,7 @@ import { RecoveryCodesFactor } from './mfa/recovery-codes';
 import { mfaRoutes } from './mfa/routes';
 import { StepUp } from './mfa/step-up';
 import { TotpFactor } from './mfa/totp-factor';
-import { TrustedDevices } from './mfa/trusted-devices';
+import { TrustedDevices } from './sessions/trusted-devices';
 import { MfaLogin } from './login/mfa-login';
 import { adminRoutes } from './admin/routes';
 import { MfaResets } from './admin/mfa-resets';
@@ -238,14 +238,13 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
   route(app, endpoints.health, [], async () => ({ status: 'ok' as const }));
   readinessRoutes(app, database.db);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  accountRoutes(app, new SignupService(context), activation);
-  loginRoutes(
-    app,
-    context,
-    new LoginService(context, new PasswordGuard(database.db, clock), sessions, mfa.flows, mfa.devices),
+  accountRoutes(app, context, { signup: new SignupService(context), activation, sessions });
+  loginRoutes(app, context, {
+    login: new LoginService(context, new PasswordGuard(database.db, clock), sessions, mfa.flows, mfa.devices),
+    mfaLogin: mfa.login,
     sessions,
-    mfa.devices,
-  );
+    devices: mfa.devices,
+  });
   mfaRoutes(app, context, mfa);
   adminRoutes(app, context, sessions, new MfaResets(context));
   // Only the activation pages take browser form posts; the /v1 API stays JSON-only, so a cross-site

@@ -3,6 +3,7 @@ import { normaliseEmail } from '../../common/domain/email';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { sessionOf } from '../http/auth';
+import { requirePrivileged } from '../sessions/privilege';
 
 export const roles = ['support'] as const;
 export type Role = (typeof roles)[number];
@@ -31,9 +32,7 @@ export function requireRole(ctx: Pick<ServerContext, 'db'>, role: Role) {
 /** The session proved a factor within the privilege window (sign-in with a factor, or step-up). */
 export function requireRecentFactor(ctx: Pick<ServerContext, 'clock'>) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const { privilegedUntil } = sessionOf(request);
-    if (privilegedUntil === null || ctx.clock.now() >= privilegedUntil)
-      throw new ApiError('step_up_required');
+    requirePrivileged(sessionOf(request), ctx.clock.now());
   };
 }
 

@@ -2,7 +2,7 @@ import { endpoints } from '../../common/contract/endpoints';
 import type { ServerContext } from '../context';
 import { requireSession, sessionOf } from '../http/auth';
 import { route, type ApiInstance, type EndpointRequest } from '../http/route-types';
-import type { Sessions } from '../login/sessions';
+import type { Sessions } from '../sessions/sessions';
 import { iso } from '../support/clock';
 import type { MfaResets } from './mfa-resets';
 import { requireRecentFactor, requireRole } from './roles';

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { expect, it } from 'vitest';
 import { forEachDialect, type TestApi } from '../../test/helpers/harness';
 import { bearer, sessionTokenFor } from '../../test/helpers/login';
-import { Sessions } from '../login/sessions';
+import { Sessions } from '../sessions/sessions';
 import { requireSession, sessionOf } from './auth';
 import { installErrorHandling } from './error-handler';
 import type { ApiInstance } from './route-types';

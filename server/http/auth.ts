@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Session, Sessions } from '../login/sessions';
+import type { Session, Sessions } from '../sessions/sessions';
 import { ApiError } from './api-error';
 
 declare module 'fastify' {

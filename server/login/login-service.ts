@@ -2,13 +2,13 @@ import { normaliseEmail } from '../../common/domain/email';
 import { factorType, type FactorType, type LoginResponse } from '../../common/contract/http';
 import type { MfaFlows } from '../mfa/flows';
 import { countsAsFactor } from '../mfa/factor-strategy';
-import type { TrustedDevices } from '../mfa/trusted-devices';
+import type { TrustedDevices } from '../sessions/trusted-devices';
 import { iso } from '../support/clock';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { accountForMail, noticeToOwner } from '../mfa/notices';
 import { guardPolicy, type PasswordGuard } from './password-guard';
-import type { NewSession, Sessions } from './sessions';
+import type { NewSession, Sessions } from '../sessions/sessions';
 import { compiled, type Slots } from '../db/compiled';
 
 /** Failed password attempts one client address may make in 15 minutes, over all accounts. */

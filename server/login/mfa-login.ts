@@ -3,12 +3,12 @@ import { asDeviceName } from '../../common/domain/text';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import type { Challenges } from '../mfa/challenges';
-import { privilegeMs } from '../mfa/factor-management';
+import { privilegeMs } from '../sessions/privilege';
 import type { MfaFlow, MfaFlows } from '../mfa/flows';
 import { accountForMail, noticeToOwner } from '../mfa/notices';
-import type { TrustedDevices } from '../mfa/trusted-devices';
+import type { TrustedDevices } from '../sessions/trusted-devices';
 import { newId } from '../support/random';
-import type { Sessions } from './sessions';
+import type { Sessions } from '../sessions/sessions';
 
 /**
  * The second step of login (docs/api.md): the user picks one of their factors, gets a code if it is mailed

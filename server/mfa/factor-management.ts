@@ -11,7 +11,8 @@ import { maskPhone, normalisePhone } from '../../common/domain/phone';
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
-import type { Session, Sessions } from '../login/sessions';
+import { privilegeMs, requirePrivileged } from '../sessions/privilege';
+import type { Session, Sessions } from '../sessions/sessions';
 import { newId } from '../support/random';
 import type { SecretBox } from '../support/secret-key';
 import type { Challenges } from './challenges';
@@ -27,10 +28,7 @@ import { accountForMail, noticeToOwner } from './notices';
 import type { RecoveryCodesFactor } from './recovery-codes';
 import { smsCountryAllowed } from './send-limits';
 import { newTotpSecret, totpUri } from './totp';
-import type { TrustedDevices } from './trusted-devices';
-
-/** How long a session may change factors after proving a factor (docs/api.md "privileged"). */
-export const privilegeMs = 10 * 60_000;
+import type { TrustedDevices } from '../sessions/trusted-devices';
 
 /** A stored factor as the API shows it (the `factorView` schema of common/contract/http.ts). */
 export function toFactorView(factor: Pick<Factor, 'id' | 'type' | 'label' | 'status'>) {
@@ -58,11 +56,9 @@ export class FactorManagement {
     private readonly secrets: SecretBox,
   ) {}
 
+  /** Changes need a fresh factor proof, except while the account enrolls its first factor. */
   requirePrivilege(session: Session): void {
-    if (session.scope === 'enrollment') return;
-    if (session.privilegedUntil === null || this.ctx.clock.now() >= session.privilegedUntil) {
-      throw new ApiError('step_up_required');
-    }
+    if (session.scope !== 'enrollment') requirePrivileged(session, this.ctx.clock.now());
   }
 
   async add(session: Session, request: AddFactorRequest, ip: string | null): Promise<AddFactorResponse> {

@@ -3,14 +3,12 @@ import type { ServerContext } from '../context';
 import { requireSession, sessionOf } from '../http/auth';
 import { ApiError } from '../http/api-error';
 import { route, type ApiInstance } from '../http/route-types';
-import type { MfaLogin } from '../login/mfa-login';
-import type { Sessions } from '../login/sessions';
+import type { Sessions } from '../sessions/sessions';
 import type { FactorManagement } from './factor-management';
 import type { StepUp } from './step-up';
-import type { TrustedDevices } from './trusted-devices';
+import type { TrustedDevices } from '../sessions/trusted-devices';
 
 export interface MfaServices {
-  login: MfaLogin;
   factors: FactorManagement;
   stepUp: StepUp;
   devices: TrustedDevices;
@@ -20,18 +18,6 @@ export interface MfaServices {
 export function mfaRoutes(app: ApiInstance, ctx: ServerContext, s: MfaServices): void {
   const anySession = [requireSession(s.sessions, { allowEnrollment: true })];
   const fullSession = [requireSession(s.sessions)];
-
-  route(app, endpoints.challenge, [], async (request) =>
-    s.login.challenge(request.params.loginId, request.body.factorId, request.ip),
-  );
-
-  route(app, endpoints.verifyLogin, [], async (request) =>
-    s.login.verify(request.params.loginId, request.body, request.ip),
-  );
-
-  route(app, endpoints.requestMfaReset, [], async (request) =>
-    s.login.requestReset(request.params.loginId, request.body.reason, request.ip),
-  );
 
   route(app, endpoints.stepUp, fullSession, async (request) =>
     s.stepUp.challenge(sessionOf(request), request.body.factorId, request.ip),

@@ -1,9 +1,9 @@
 import type { ChallengeResponse } from '../../common/contract/http';
 import type { ServerContext } from '../context';
-import type { Session } from '../login/sessions';
+import type { Session } from '../sessions/sessions';
 import { iso } from '../support/clock';
 import type { Challenges } from './challenges';
-import { privilegeMs } from './factor-management';
+import { privilegeMs } from '../sessions/privilege';
 import type { MfaFlow, MfaFlows } from './flows';
 import { accountForMail } from './notices';
 

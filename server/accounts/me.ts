@@ -5,7 +5,7 @@ import type { Database } from '../db/schema';
 import { ApiError } from '../http/api-error';
 import { toFactorView } from '../mfa/factor-management';
 import { iso } from '../support/clock';
-import type { Session } from './sessions';
+import type { Session } from '../sessions/sessions';
 
 /**
  * GET /v1/me: the account and its factors in one statement (a LEFT JOIN: an account without factors
