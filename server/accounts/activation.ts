@@ -8,6 +8,7 @@ import { checkPassword } from '../../common/domain/password-policy';
 import type { Database } from '../db/schema';
 import { parseToken, secretMatches } from '../support/secret-token';
 import { issueActivationLink, latestSignup, parseSignup } from './activation-links';
+import { transact } from '../db/transact';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -134,8 +135,7 @@ export class ActivationService {
       }
     }
 
-    let queued = false;
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await transact(this.ctx, async (trx) => {
       const account = await trx
         .selectFrom('accounts')
         .select(['id', 'email', 'first_name', 'locale', 'activated_at', 'contested_at'])
@@ -174,8 +174,6 @@ export class ActivationService {
         action: 'account.activation_resent',
         ip,
       });
-      queued = true;
     });
-    if (queued) this.ctx.outbox.kick();
   }
 }

@@ -12,6 +12,7 @@ import { ApiError } from '../http/api-error';
 import { newId } from '../support/random';
 import { issueActivationLink, type PendingSignup } from './activation-links';
 import { removeIfExpired } from './pending-accounts';
+import { transact } from '../db/transact';
 
 type SignupInput = z.output<typeof signupRequest>;
 
@@ -59,7 +60,7 @@ export class SignupService {
     const emailNormalized = normaliseEmail(input.email);
 
     const attempt = () =>
-      this.ctx.db.transaction().execute(async (trx) => {
+      transact(this.ctx, async (trx) => {
         await removeIfExpired(this.ctx, trx, emailNormalized);
         const existing = await trx
           .selectFrom('accounts')
@@ -76,7 +77,6 @@ export class SignupService {
       if (!isUniqueViolation(error)) throw error;
       await attempt();
     }
-    this.ctx.outbox.kick();
   }
 
   private async create(

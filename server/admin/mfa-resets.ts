@@ -3,6 +3,7 @@ import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { accountForMail, noticeToOwner } from '../mfa/notices';
 import { iso } from '../support/clock';
+import { transact } from '../db/transact';
 
 export type Decision = 'approve' | 'deny';
 
@@ -72,7 +73,7 @@ export class MfaResets {
     ip: string | null = null,
   ) {
     const now = this.ctx.clock.now();
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await transact(this.ctx, async (trx) => {
       const request = await trx
         .selectFrom('mfa_reset_requests')
         .selectAll()
@@ -137,7 +138,6 @@ export class MfaResets {
         ip,
       });
     });
-    this.ctx.outbox.kick();
     return (await this.list()).find((r) => r.id === requestId)!;
   }
 }

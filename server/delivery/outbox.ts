@@ -24,6 +24,9 @@ export interface QueuedMail {
  * later. The payload is sealed with the server key because mails carry links and codes.
  */
 export class Outbox {
+  /** Transactions that queued a message: `committed` starts delivery for them. */
+  private readonly queuedIn = new WeakSet<Transaction<Database>>();
+
   constructor(
     private readonly clock: Clock,
     private readonly random: Random,
@@ -73,10 +76,19 @@ export class Outbox {
         last_error: null,
       })
       .execute();
+    // Outside a transaction the row is there now; inside one, only once it commits (see committed()).
+    if (trx.isTransaction) this.queuedIn.add(trx as Transaction<Database>);
+    else this.onQueued();
     return id;
   }
 
-  /** Call after the transaction that queued mail has committed, to deliver without waiting for a poll. */
+  /** After a transaction committed: deliver what it queued without waiting for a poll. */
+  committed(trx: Transaction<Database>): void {
+    if (!this.queuedIn.delete(trx)) return;
+    this.onQueued();
+  }
+
+  /** Starts delivery now (the worker's own retries, tests). Services use transact() instead. */
   kick(): void {
     this.onQueued();
   }

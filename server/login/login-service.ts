@@ -10,6 +10,7 @@ import { accountForMail, noticeToOwner } from '../mfa/notices';
 import { guardPolicy, type PasswordGuard } from './password-guard';
 import type { NewSession, Sessions } from '../sessions/sessions';
 import { compiled, type Slots } from '../db/compiled';
+import { transact } from '../db/transact';
 
 /** Failed password attempts one client address may make in 15 minutes, over all accounts. */
 export const loginIpLimit = { max: 100, windowMs: 15 * 60_000 };
@@ -129,7 +130,7 @@ export class LoginService {
     detail: Record<string, string>,
     ip: string | null,
   ) {
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return transact(this.ctx, async (trx) => {
       const session = await this.sessions.create(trx, accountId, options);
       await this.ctx.audit.record(trx, { accountId, actor: 'user', action: 'login.succeeded', detail, ip });
       return session;
@@ -173,7 +174,6 @@ export class LoginService {
       'password_attempts',
       {},
     );
-    this.ctx.outbox.kick();
   }
 
   private findAccount(emailNormalized: string) {

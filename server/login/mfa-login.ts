@@ -9,6 +9,7 @@ import { accountForMail, noticeToOwner } from '../mfa/notices';
 import type { TrustedDevices } from '../sessions/trusted-devices';
 import { newId } from '../support/random';
 import type { Sessions } from '../sessions/sessions';
+import { transact } from '../db/transact';
 
 /**
  * The second step of login (docs/api.md): the user picks one of their factors, gets a code if it is mailed
@@ -43,7 +44,6 @@ export class MfaLogin {
       await accountForMail(this.ctx.db, flow.account_id),
       ip,
     );
-    this.ctx.outbox.kick();
     return response;
   }
 
@@ -91,7 +91,6 @@ export class MfaLogin {
       });
       return { session, trustedDevice };
     });
-    if (result.trustedDevice) this.ctx.outbox.kick();
     return {
       state: 'authenticated',
       session: result.session,
@@ -105,7 +104,7 @@ export class MfaLogin {
     ip: string | null,
   ): Promise<{ requestId: string; status: 'pending' }> {
     const flow = await this.loginFlow(loginId);
-    const requestId = await this.ctx.db.transaction().execute(async (trx) => {
+    const requestId = await transact(this.ctx, async (trx) => {
       // Every request is kept as it was filed, side by side (docs/security.md 35): a second one must not
       // rewrite the reason support reads, and two competing requests are themselves worth seeing.
       const pending = await trx
@@ -144,7 +143,6 @@ export class MfaLogin {
       });
       return id;
     });
-    this.ctx.outbox.kick();
     return { requestId, status: 'pending' };
   }
 }

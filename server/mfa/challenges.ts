@@ -8,6 +8,7 @@ import { iso } from '../support/clock';
 import type { AccountForMail, Db, Factor, FactorStrategy } from './factor-strategy';
 import type { CodeFailures } from './code-failures';
 import { maxCodeAttempts, type MfaFlow, type MfaFlows } from './flows';
+import { transact } from '../db/transact';
 
 /**
  * Sending and checking codes inside a flow, the same for login, step-up and enrollment. The factor
@@ -16,7 +17,7 @@ import { maxCodeAttempts, type MfaFlow, type MfaFlows } from './flows';
  */
 export class Challenges {
   constructor(
-    private readonly ctx: Pick<ServerContext, 'db' | 'clock' | 'limiter'>,
+    private readonly ctx: Pick<ServerContext, 'db' | 'clock' | 'limiter' | 'outbox'>,
     private readonly flows: MfaFlows,
     private readonly strategies: ReadonlyMap<string, FactorStrategy>,
     private readonly failures: CodeFailures,
@@ -83,21 +84,18 @@ export class Challenges {
     }
 
     const strategy = this.strategy(factor.type);
-    const succeeded = await this.ctx.db
-      .transaction()
-      .execute(async (trx) => {
-        if (!(await strategy.verify(trx, factor, flow, code.replace(/\s/g, '')))) return undefined;
-        // The code's own single-use write (TOTP step, mailed code) is in this transaction: a flow
-        // that a parallel request completed first rolls it back, leaving the code unused.
-        if (!(await this.flows.complete(trx, flow.id))) throw flowTaken;
-        await budget.release(trx);
-        await stampFactor.run(trx, { id: factor.id, now: this.ctx.clock.now() });
-        return { value: await onSuccess(trx) };
-      })
-      .catch((error: unknown) => {
-        if (error === flowTaken) return undefined;
-        throw error;
-      });
+    const succeeded = await transact(this.ctx, async (trx) => {
+      if (!(await strategy.verify(trx, factor, flow, code.replace(/\s/g, '')))) return undefined;
+      // The code's own single-use write (TOTP step, mailed code) is in this transaction: a flow
+      // that a parallel request completed first rolls it back, leaving the code unused.
+      if (!(await this.flows.complete(trx, flow.id))) throw flowTaken;
+      await budget.release(trx);
+      await stampFactor.run(trx, { id: factor.id, now: this.ctx.clock.now() });
+      return { value: await onSuccess(trx) };
+    }).catch((error: unknown) => {
+      if (error === flowTaken) return undefined;
+      throw error;
+    });
     if (succeeded) return succeeded.value;
 
     await this.flows.afterFailure(this.ctx.db, flow.id, attempt.attemptsLeft);

@@ -7,6 +7,7 @@ import type { MfaFlow } from './flows';
 import type { AccountForMail, CodeSent, Db, Factor, FactorStrategy } from './factor-strategy';
 import { codeLifetimeMs, type OneTimeCodes } from './one-time-codes';
 import type { SendLimits } from './send-limits';
+import { transact } from '../db/transact';
 
 /**
  * A factor that proves possession of an address by a code sent there: issue a code bound to the flow
@@ -40,7 +41,7 @@ abstract class CodeFactor implements FactorStrategy {
     const target = this.targetOf(factor, account);
     await this.codes.checkCooldown(this.ctx.db, flow.id, factor.id);
     await this.limits.admit(this.ctx.db, { channel: this.type, flow, account, target, ip });
-    return this.ctx.db.transaction().execute(async (trx) => {
+    return transact(this.ctx, async (trx) => {
       // A set-up started in parallel replaces this pending factor: then there is nothing to send to.
       if (!(await this.stillThere(trx, factor.id))) throw new ApiError('factor_not_found');
       const issued = await this.codes.issue(trx, flow.id, factor.id);

@@ -94,7 +94,6 @@ export class CodeFailures {
       'codes_failing',
       {},
     );
-    this.ctx.outbox.kick();
   }
 
   /** Whether the account completed a sign-in from this address within the last 30 days. */

@@ -29,6 +29,7 @@ import type { RecoveryCodesFactor } from './recovery-codes';
 import { smsCountryAllowed } from './send-limits';
 import { newTotpSecret, totpUri } from './totp';
 import type { TrustedDevices } from '../sessions/trusted-devices';
+import { transact } from '../db/transact';
 
 /** A stored factor as the API shows it (the `factorView` schema of common/contract/http.ts). */
 export function toFactorView(factor: Pick<Factor, 'id' | 'type' | 'label' | 'status'>) {
@@ -133,7 +134,6 @@ export class FactorManagement {
       };
     } else {
       const sent = await this.challenges.send(flow, factor, account, ip);
-      this.ctx.outbox.kick();
       response = {
         factor: { ...view, type: request.type === 'sms' ? 'sms' : 'email' },
         sentTo: sent.sentTo,
@@ -183,7 +183,6 @@ export class FactorManagement {
       });
     });
     if (upgraded === 'stale') throw new ApiError('unauthenticated');
-    this.ctx.outbox.kick();
     return {
       factor: toFactorView({ ...factor, status: 'active' }),
       ...(upgraded ? { session: upgraded } : {}),
@@ -199,7 +198,6 @@ export class FactorManagement {
       await accountForMail(this.ctx.db, session.accountId),
       ip,
     );
-    this.ctx.outbox.kick();
     return {
       sentTo: sent.sentTo ?? '',
       expiresAt: sent.expiresAt,
@@ -209,7 +207,7 @@ export class FactorManagement {
 
   async remove(session: Session, factorId: string, ip: string | null): Promise<void> {
     this.requirePrivilege(session);
-    await this.ctx.db.transaction().execute(async (trx) => {
+    await transact(this.ctx, async (trx) => {
       await this.lockAccount(trx, session.accountId);
       const factor = await trx
         .selectFrom('mfa_factors')
@@ -236,7 +234,6 @@ export class FactorManagement {
       await this.sessions.revokeAll(trx, session.accountId, session.id);
       await this.announce(trx, factor, 'removed', ip);
     });
-    this.ctx.outbox.kick();
   }
 
   /** The owner's notice mail and the audit entry of a factor change, in the change's transaction. */
@@ -262,7 +259,7 @@ export class FactorManagement {
 
   private async newRecoveryCodes(session: Session, ip: string | null): Promise<AddFactorResponse> {
     const now = this.ctx.clock.now();
-    const result = await this.ctx.db.transaction().execute(async (trx) => {
+    const result = await transact(this.ctx, async (trx) => {
       let factor = await trx
         .selectFrom('mfa_factors')
         .selectAll()
@@ -300,7 +297,6 @@ export class FactorManagement {
       });
       return { factor, codes };
     });
-    this.ctx.outbox.kick();
     return { factor: { ...toFactorView(result.factor), type: 'recovery_codes' }, codes: result.codes };
   }
 

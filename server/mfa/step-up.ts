@@ -27,7 +27,6 @@ export class StepUp {
       await accountForMail(this.ctx.db, session.accountId),
       ip,
     );
-    this.ctx.outbox.kick();
     return response;
   }
 
