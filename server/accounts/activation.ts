@@ -3,14 +3,11 @@ import { asLocale } from '../../common/contract/fields';
 import type { ServerContext } from '../context';
 import { describeDuration } from '../delivery/mail-templates';
 import { ApiError } from '../http/api-error';
-import type { Kysely, Transaction } from 'kysely';
 import { checkPassword } from '../../common/domain/password-policy';
-import type { Database } from '../db/schema';
+import type { Db } from '../db/schema';
 import { parseToken, secretMatches } from '../support/secret-token';
 import { issueActivationLink, latestSignup, parseSignup } from './activation-links';
 import { transact } from '../db/transact';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /** Resend: 3 per 15 minutes per address (known or not: the limit must not reveal which). */
 export const resendLimit = { max: 3, windowMs: 15 * 60_000 };

@@ -1,5 +1,5 @@
-import type { Insertable, Kysely, Transaction } from 'kysely';
-import type { AuditLogTable, Database } from '../db/schema';
+import type { Insertable } from 'kysely';
+import type { AuditLogTable, Db } from '../db/schema';
 import { compiled, type Slots } from '../db/compiled';
 import type { Clock } from '../support/clock';
 import { newId, type Random } from '../support/random';
@@ -57,7 +57,7 @@ export class AuditLog {
     private readonly random: Random,
   ) {}
 
-  async record(db: Transaction<Database> | Kysely<Database>, entry: AuditEntry): Promise<void> {
+  async record(db: Db, entry: AuditEntry): Promise<void> {
     await insertEntry.run(db, {
       id: newId(this.random),
       at: this.clock.now(),

@@ -1,6 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Dialect } from '../db/connect';
-import type { Database } from '../db/schema';
+import type { Database, Db } from '../db/schema';
 import type { Random } from '../support/random';
 import { SecretBox, sealedKeyId } from '../support/secret-key';
 
@@ -13,8 +13,6 @@ import { SecretBox, sealedKeyId } from '../support/secret-key';
  * Keyed hashes (recovery codes, pending email/SMS codes) cannot be re-keyed: they are not stored in a
  * form that can be read back. See docs/operations.md.
  */
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 interface SealedRow {
   id: string;

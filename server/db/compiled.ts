@@ -1,7 +1,5 @@
-import type { Compilable, CompiledQuery, Kysely, QueryResult, Transaction } from 'kysely';
-import type { Database } from './schema';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
+import type { Database, Db } from './schema';
 
 /** Stand-ins for a query's parameters while it is built once; replaced by the real values per call. */
 export type Slots<P> = { readonly [K in keyof P]: P[K] };

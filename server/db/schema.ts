@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { Generated, Kysely, Transaction } from 'kysely';
 
 /**
  * Row types of every table. Times are integers (milliseconds since the epoch, UTC) in both dialects, so
@@ -177,3 +177,6 @@ export interface Database {
   trusted_devices: TrustedDeviceTable;
   mfa_reset_requests: MfaResetRequestTable;
 }
+
+/** Where a query runs: the database, or the transaction it must be part of (SQLite has one connection). */
+export type Db = Kysely<Database> | Transaction<Database>;

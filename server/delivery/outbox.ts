@@ -1,6 +1,6 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Locale } from '../../common/contract/fields';
-import type { Database } from '../db/schema';
+import type { Database, Db } from '../db/schema';
 import type { Clock } from '../support/clock';
 import { newId, type Random } from '../support/random';
 import type { SecretBox } from '../support/secret-key';
@@ -35,7 +35,7 @@ export class Outbox {
   ) {}
 
   async queueMail<T extends MailTemplate>(
-    trx: Transaction<Database> | Kysely<Database>,
+    trx: Db,
     message: { to: string; locale: Locale; template: T; variables: MailVariables[T] },
   ): Promise<string> {
     const rendered = renderMail(message.template, message.locale, message.variables);
@@ -43,10 +43,7 @@ export class Outbox {
   }
 
   /** A text message; like mail, it leaves only once the transaction that queued it commits. */
-  async queueSms(
-    trx: Transaction<Database> | Kysely<Database>,
-    message: { to: string; body: string; template: string },
-  ): Promise<string> {
+  async queueSms(trx: Db, message: { to: string; body: string; template: string }): Promise<string> {
     return this.insert(trx, 'sms', message.template, {
       to: message.to,
       body: message.body,
@@ -54,7 +51,7 @@ export class Outbox {
   }
 
   private async insert(
-    trx: Transaction<Database> | Kysely<Database>,
+    trx: Db,
     channel: 'mail' | 'sms',
     template: string,
     payload: QueuedMail | QueuedSms,

@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../db/schema';
+import { sql, type Kysely } from 'kysely';
+import type { Database, Db } from '../db/schema';
 import type { Clock } from '../support/clock';
 import { compiled, type Slots } from '../db/compiled';
 
@@ -47,11 +47,7 @@ export class RateLimiter {
   ) {}
 
   /** Pass `db` when inside a transaction: SQLite has one connection, and waiting for it would deadlock. */
-  async consume(
-    key: string,
-    limit: Limit,
-    db: Kysely<Database> | Transaction<Database> = this.db,
-  ): Promise<LimitDecision> {
+  async consume(key: string, limit: Limit, db: Db = this.db): Promise<LimitDecision> {
     const now = this.clock.now();
     const row = await countEvent.first(db, { key, now, windowStart: now - limit.windowMs });
     if (!row) throw new Error('rate limit upsert returned no row');
@@ -64,11 +60,11 @@ export class RateLimiter {
   }
 
   /** Hands back one event, e.g. when a counted attempt turned out to be legitimate. */
-  async release(key: string, db: Kysely<Database> | Transaction<Database> = this.db): Promise<void> {
+  async release(key: string, db: Db = this.db): Promise<void> {
     await handBack.run(db, { key });
   }
 
-  async reset(key: string, db: Kysely<Database> | Transaction<Database> = this.db): Promise<void> {
+  async reset(key: string, db: Db = this.db): Promise<void> {
     await db.deleteFrom('rate_limits').where('key', '=', key).execute();
   }
 }

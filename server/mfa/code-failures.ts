@@ -1,6 +1,5 @@
 import { isIPv6 } from 'node:net';
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../db/schema';
+import type { Db } from '../db/schema';
 import { compiled, type Slots } from '../db/compiled';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
@@ -27,8 +26,6 @@ export const codeFailureBudgets = {
 /** Wrong codes in an hour, over all sources, after which the owner is told (once a day). */
 export const failurePatternThreshold = 6;
 export const familiarForMs = 30 * day;
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /** One attempt taken from a source's budgets; `release` hands it back (in `db`'s transaction). */
 export interface ReservedAttempt {

@@ -1,9 +1,8 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { FactorType } from '../../common/contract/http';
-import type { Database, MfaFactorTable } from '../db/schema';
+import type { Db, MfaFactorTable } from '../db/schema';
 import type { MfaFlow } from './flows';
 
-export type Db = Kysely<Database> | Transaction<Database>;
 export type Factor = Selectable<MfaFactorTable>;
 
 export interface AccountForMail {
@@ -50,3 +49,5 @@ export async function hasActiveFactor(db: Db, accountId: string): Promise<boolea
     .executeTakeFirst();
   return row !== undefined;
 }
+
+export type { Db };

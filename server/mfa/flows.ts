@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import type { Database, MfaFlowTable } from '../db/schema';
+import { sql, type Selectable } from 'kysely';
+import type { Db, MfaFlowTable } from '../db/schema';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { newId } from '../support/random';
@@ -16,8 +16,6 @@ export const flowLifetimes: Record<FlowKind, number> = {
   step_up: 10 * 60_000,
   enroll: 30 * 60_000,
 };
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 const insertFlow = compiled((db, s: Slots<MfaFlow>) =>
   db.insertInto('mfa_flows').values({

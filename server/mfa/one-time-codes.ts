@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../db/schema';
+import { sql } from 'kysely';
+import type { Db } from '../db/schema';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { newId } from '../support/random';
@@ -7,8 +7,6 @@ import { KeyedDigest } from '../support/secret-key';
 
 export const codeLifetimeMs = 10 * 60_000;
 export const resendCooldownMs = 30_000;
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /**
  * Mailed and texted codes: 6 digits, valid 10 minutes, single use, bound to one flow and one factor.

@@ -1,6 +1,6 @@
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { Insertable } from 'kysely';
 import type { SessionScope, SessionView } from '../../common/contract/http';
-import type { Database, SessionTable } from '../db/schema';
+import type { Db, SessionTable } from '../db/schema';
 import type { ServerContext } from '../context';
 import { iso } from '../support/clock';
 import { issueToken, parseToken, secretMatches } from '../support/secret-token';
@@ -55,11 +55,7 @@ const touchEveryMs = 60_000;
 export class Sessions {
   constructor(private readonly ctx: Pick<ServerContext, 'db' | 'clock' | 'random' | 'config'>) {}
 
-  async create(
-    db: Kysely<Database> | Transaction<Database>,
-    accountId: string,
-    options: NewSession,
-  ): Promise<SessionView> {
+  async create(db: Db, accountId: string, options: NewSession): Promise<SessionView> {
     const now = this.ctx.clock.now();
     const issued = issueToken(this.ctx.random);
     const expiresAt = now + this.ctx.config.sessionTtlMs;
@@ -113,7 +109,7 @@ export class Sessions {
     );
   }
 
-  async revoke(db: Kysely<Database> | Transaction<Database>, sessionId: string): Promise<void> {
+  async revoke(db: Db, sessionId: string): Promise<void> {
     await db
       .updateTable('sessions')
       .set({ revoked_at: this.ctx.clock.now() })
@@ -123,7 +119,7 @@ export class Sessions {
   }
 
   /** Ends the account's enrollment sessions: its first factor is in place, enrolling is over. */
-  async revokeEnrollment(db: Kysely<Database> | Transaction<Database>, accountId: string): Promise<void> {
+  async revokeEnrollment(db: Db, accountId: string): Promise<void> {
     await db
       .updateTable('sessions')
       .set({ revoked_at: this.ctx.clock.now() })
@@ -134,11 +130,7 @@ export class Sessions {
   }
 
   /** Ends every session of an account (password change, MFA reset), optionally sparing the caller's. */
-  async revokeAll(
-    db: Kysely<Database> | Transaction<Database>,
-    accountId: string,
-    except?: string,
-  ): Promise<void> {
+  async revokeAll(db: Db, accountId: string, except?: string): Promise<void> {
     let query = db
       .updateTable('sessions')
       .set({ revoked_at: this.ctx.clock.now() })

@@ -1,11 +1,8 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { Database } from '../db/schema';
+import type { Db } from '../db/schema';
 import type { ServerContext } from '../context';
 import { asDeviceName } from '../../common/domain/text';
 import { iso } from '../support/clock';
 import { issueToken, parseToken, secretMatches } from '../support/secret-token';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 export interface IssuedDevice {
   id: string;
