@@ -1,13 +1,13 @@
 import { Session } from 'node:inspector/promises';
-import type { Insertable, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { maskEmail, normaliseEmail } from '../../common/domain/email';
 import { buildApp } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { openDatabase } from '../../server/db/connect';
 import { migrateToLatest } from '../../server/db/migrate';
-import type { Database, MfaFactorTable } from '../../server/db/schema';
-import { Sessions } from '../../server/login/sessions';
+import type { Database } from '../../server/db/schema';
+import { Sessions } from '../../server/sessions/sessions';
 import { MfaFlows } from '../../server/mfa/flows';
 import { OneTimeCodes } from '../../server/mfa/one-time-codes';
 import { newTotpSecret } from '../../server/mfa/totp';
@@ -15,6 +15,7 @@ import { deriveKey, SecretBox } from '../../server/support/secret-key';
 import { newId } from '../../server/support/random';
 import { serveJobs } from '../lib/processes';
 import { cpuShares } from '../lib/profile';
+import { factorStore } from '../../server/mfa/factor-store';
 
 /**
  * The account API under test, in a process of its own (pinned by the parent): configured from the
@@ -78,22 +79,8 @@ async function seedAccounts(count: number, passwordHash: string): Promise<Seeded
         mail: { id: newId(context.random) },
       };
     });
-    // An active factor as a completed enrollment leaves it.
-    const factor = (
-      accountId: string,
-      values: Pick<Insertable<MfaFactorTable>, 'id' | 'type' | 'label'> & Partial<Insertable<MfaFactorTable>>,
-    ): Insertable<MfaFactorTable> => ({
-      account_id: accountId,
-      status: 'active',
-      created_at: now,
-      activated_at: now,
-      last_used_at: null,
-      last_totp_step: null,
-      failures: 0,
-      target: null,
-      secret: null,
-      ...values,
-    });
+    const factor = (accountId: string, values: Parameters<typeof factorStore.activeRow>[2]) =>
+      factorStore.activeRow(accountId, now, values);
     await db.transaction().execute(async (trx) => {
       await trx
         .insertInto('accounts')
@@ -113,25 +100,23 @@ async function seedAccounts(count: number, passwordHash: string): Promise<Seeded
           })),
         )
         .execute();
-      await trx
-        .insertInto('mfa_factors')
-        .values(
-          batch.flatMap((account) => [
-            factor(account.id, {
-              id: account.totp.id,
-              type: 'totp',
-              label: 'Authenticator app',
-              secret: seeds.seal(account.totp.seed),
-            }),
-            factor(account.id, {
-              id: account.mail.id,
-              type: 'email',
-              label: maskEmail(account.email),
-              target: account.email,
-            }),
-          ]),
-        )
-        .execute();
+      await factorStore.insert(
+        trx,
+        batch.flatMap((account) => [
+          factor(account.id, {
+            id: account.totp.id,
+            type: 'totp',
+            label: 'Authenticator app',
+            secret: seeds.seal(account.totp.seed),
+          }),
+          factor(account.id, {
+            id: account.mail.id,
+            type: 'email',
+            label: maskEmail(account.email),
+            target: account.email,
+          }),
+        ]),
+      );
     });
     made.push(...batch);
   }

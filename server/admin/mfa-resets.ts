@@ -4,6 +4,7 @@ import { ApiError } from '../http/api-error';
 import { accountForMail, noticeToOwner } from '../mfa/notices';
 import { iso } from '../support/clock';
 import { transact } from '../db/transact';
+import { factorStore } from '../mfa/factor-store';
 
 export type Decision = 'approve' | 'deny';
 
@@ -107,7 +108,7 @@ export class MfaResets {
           .where('account_id', '=', request.account_id)
           .where('status', '=', 'pending')
           .execute();
-        await trx.deleteFrom('mfa_factors').where('account_id', '=', request.account_id).execute();
+        await factorStore.removeAll(trx, request.account_id);
         await trx
           .updateTable('sessions')
           .set({ revoked_at: now })

@@ -11,6 +11,7 @@ import { guardPolicy, type PasswordGuard } from './password-guard';
 import type { NewSession, Sessions } from '../sessions/sessions';
 import { compiled, type Slots } from '../db/compiled';
 import { transact } from '../db/transact';
+import { factorStore } from '../mfa/factor-store';
 
 /** Failed password attempts one client address may make in 15 minutes, over all accounts. */
 export const loginIpLimit = { max: 100, windowMs: 15 * 60_000 };
@@ -139,7 +140,7 @@ export class LoginService {
 
   /** Active factors to choose from; recovery codes only while some are left. */
   private async loginFactors(accountId: string): Promise<{ id: string; type: FactorType; label: string }[]> {
-    const rows = await activeFactors.rows(this.ctx.db, { accountId });
+    const rows = await factorStore.forLogin(this.ctx.db, accountId);
     return rows.flatMap(({ id, type, label }) => (isFactorType(type) ? [{ id, type, label }] : []));
   }
 
@@ -181,27 +182,6 @@ export class LoginService {
   }
 }
 
-/** Active factors to choose from at login; recovery codes only while some are left. */
-const activeFactors = compiled((db, s: Slots<{ accountId: string }>) =>
-  db
-    .selectFrom('mfa_factors')
-    .select(['id', 'type', 'label', 'created_at'])
-    .where('account_id', '=', s.accountId)
-    .where('status', '=', 'active')
-    .where((eb) =>
-      eb.or([
-        eb('type', '!=', 'recovery_codes'),
-        eb.exists(
-          eb
-            .selectFrom('recovery_codes')
-            .select('recovery_codes.id')
-            .whereRef('recovery_codes.factor_id', '=', 'mfa_factors.id')
-            .where('recovery_codes.used_at', 'is', null),
-        ),
-      ]),
-    )
-    .orderBy('created_at'),
-);
 const accountByEmail = compiled((db, s: Slots<{ emailNormalized: string }>) =>
   db
     .selectFrom('accounts')

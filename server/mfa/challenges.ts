@@ -2,13 +2,13 @@ import type { ChallengeResponse } from '../../common/contract/http';
 import type { Transaction } from 'kysely';
 import type { ServerContext } from '../context';
 import type { Database } from '../db/schema';
-import { compiled, type Slots } from '../db/compiled';
 import { ApiError } from '../http/api-error';
 import { iso } from '../support/clock';
 import type { AccountForMail, Db, Factor, FactorStrategy } from './factor-strategy';
 import type { CodeFailures } from './code-failures';
 import { maxCodeAttempts, type MfaFlow, type MfaFlows } from './flows';
 import { transact } from '../db/transact';
+import { factorStore } from './factor-store';
 
 /**
  * Sending and checking codes inside a flow, the same for login, step-up and enrollment. The factor
@@ -31,7 +31,7 @@ export class Challenges {
 
   /** The factor this flow may use, or factor_not_found: another account's id looks like a missing one. */
   async factorFor(db: Db, flow: MfaFlow, factorId: string): Promise<Factor> {
-    const factor = await factorById.first(db, { id: factorId });
+    const factor = await factorStore.byId(db, factorId);
     const allowed =
       factor !== undefined &&
       factor.account_id === flow.account_id &&
@@ -90,7 +90,7 @@ export class Challenges {
       // that a parallel request completed first rolls it back, leaving the code unused.
       if (!(await this.flows.complete(trx, flow.id))) throw flowTaken;
       await budget.release(trx);
-      await stampFactor.run(trx, { id: factor.id, now: this.ctx.clock.now() });
+      await factorStore.stampUsed(trx, factor.id, this.ctx.clock.now());
       return { value: await onSuccess(trx) };
     }).catch((error: unknown) => {
       if (error === flowTaken) return undefined;
@@ -104,13 +104,6 @@ export class Challenges {
     throw new ApiError('invalid_code', { attemptsLeft: attempt.attemptsLeft });
   }
 }
-
-const factorById = compiled((db, s: Slots<{ id: string }>) =>
-  db.selectFrom('mfa_factors').selectAll().where('id', '=', s.id),
-);
-const stampFactor = compiled((db, s: Slots<{ id: string; now: number }>) =>
-  db.updateTable('mfa_factors').set({ last_used_at: s.now }).where('id', '=', s.id),
-);
 
 /** Thrown inside the success transaction to roll it back when the flow was completed meanwhile. */
 const flowTaken = new Error('flow completed by another request');

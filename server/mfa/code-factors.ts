@@ -8,6 +8,7 @@ import type { AccountForMail, CodeSent, Db, Factor, FactorStrategy } from './fac
 import { codeLifetimeMs, type OneTimeCodes } from './one-time-codes';
 import type { SendLimits } from './send-limits';
 import { transact } from '../db/transact';
+import { factorStore } from './factor-store';
 
 /**
  * A factor that proves possession of an address by a code sent there: issue a code bound to the flow
@@ -43,18 +44,12 @@ abstract class CodeFactor implements FactorStrategy {
     await this.limits.admit(this.ctx.db, { channel: this.type, flow, account, target, ip });
     return transact(this.ctx, async (trx) => {
       // A set-up started in parallel replaces this pending factor: then there is nothing to send to.
-      if (!(await this.stillThere(trx, factor.id))) throw new ApiError('factor_not_found');
+      if (!(await factorStore.lockIfPresent(trx, factor.id, this.ctx.dialect === 'postgres')))
+        throw new ApiError('factor_not_found');
       const issued = await this.codes.issue(trx, flow.id, factor.id);
       const sentTo = await this.deliver(trx, target, issued.code, flow, account);
       return { sentTo, expiresAt: issued.expiresAt, resendAfter: issued.resendAfter };
     });
-  }
-
-  /** The factor row, locked until the code is written (PostgreSQL; SQLite has a single writer). */
-  private async stillThere(trx: Db, factorId: string): Promise<boolean> {
-    let query = trx.selectFrom('mfa_factors').select('id').where('id', '=', factorId);
-    if (this.ctx.dialect === 'postgres') query = query.forUpdate();
-    return (await query.executeTakeFirst()) !== undefined;
   }
 
   verify(db: Db, factor: Factor, flow: MfaFlow, code: string): Promise<boolean> {

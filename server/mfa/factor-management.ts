@@ -16,13 +16,8 @@ import type { Session, Sessions } from '../sessions/sessions';
 import { newId } from '../support/random';
 import type { SecretBox } from '../support/secret-key';
 import type { Challenges } from './challenges';
-import {
-  countingFactorTypes,
-  countsAsFactor,
-  hasActiveFactor,
-  type Db,
-  type Factor,
-} from './factor-strategy';
+import type { Db, Factor } from './factor-strategy';
+import { countsAsFactor, factorStore } from './factor-store';
 import type { MfaFlows } from './flows';
 import { accountForMail, noticeToOwner } from './notices';
 import type { RecoveryCodesFactor } from './recovery-codes';
@@ -110,14 +105,8 @@ export class FactorManagement {
       failures: 0,
     };
     const flow = await this.ctx.db.transaction().execute(async (trx) => {
-      // An abandoned setup of the same kind is replaced, not piled up.
-      await trx
-        .deleteFrom('mfa_factors')
-        .where('account_id', '=', session.accountId)
-        .where('type', '=', request.type)
-        .where('status', '=', 'pending')
-        .execute();
-      await trx.insertInto('mfa_factors').values(factor).execute();
+      await factorStore.removePending(trx, session.accountId, request.type);
+      await factorStore.insert(trx, factor);
       return this.flows.create(trx, 'enroll', session.accountId, {
         sessionId: session.id,
         factorId: factor.id,
@@ -163,15 +152,11 @@ export class FactorManagement {
       await this.lockAccount(trx, session.accountId);
       // Two enrollment sessions confirming at once: only the first makes the account's first factor;
       // the other is stale from that moment (docs/security.md 32) and needs a real sign-in.
-      if (session.scope === 'enrollment' && (await hasActiveFactor(trx, session.accountId))) {
+      if (session.scope === 'enrollment' && (await factorStore.hasActive(trx, session.accountId))) {
         await this.sessions.revoke(trx, session.id);
         return 'stale' as const;
       }
-      await trx
-        .updateTable('mfa_factors')
-        .set({ status: 'active', activated_at: now, last_used_at: now })
-        .where('id', '=', factor.id)
-        .execute();
+      await factorStore.activate(trx, factor.id, now);
       await this.announce(trx, factor, 'added', ip);
       if (session.scope !== 'enrollment') return undefined;
       // The first factor is in place: every enrollment session gives way, this one to a full,
@@ -209,25 +194,13 @@ export class FactorManagement {
     this.requirePrivilege(session);
     await transact(this.ctx, async (trx) => {
       await this.lockAccount(trx, session.accountId);
-      const factor = await trx
-        .selectFrom('mfa_factors')
-        .selectAll()
-        .where('id', '=', factorId)
-        .where('account_id', '=', session.accountId)
-        .executeTakeFirst();
+      const factor = await factorStore.ofAccount(trx, session.accountId, factorId);
       if (!factor) throw new ApiError('factor_not_found');
       if (factor.status === 'active' && countsAsFactor(factor.type)) {
-        const others = await trx
-          .selectFrom('mfa_factors')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('account_id', '=', session.accountId)
-          .where('status', '=', 'active')
-          .where('type', 'in', countingFactorTypes)
-          .where('id', '!=', factor.id)
-          .executeTakeFirstOrThrow();
-        if (Number(others.n) === 0) throw new ApiError('last_factor');
+        if ((await factorStore.otherActiveCount(trx, session.accountId, factor.id)) === 0)
+          throw new ApiError('last_factor');
       }
-      await trx.deleteFrom('mfa_factors').where('id', '=', factor.id).execute();
+      await factorStore.remove(trx, factor.id);
       if (factor.status !== 'active') return;
       // A removed factor may be the one an intruder lacked: end every other way in (docs/security.md 17).
       await this.devices.revokeAll(trx, session.accountId, session.id);
@@ -260,12 +233,7 @@ export class FactorManagement {
   private async newRecoveryCodes(session: Session, ip: string | null): Promise<AddFactorResponse> {
     const now = this.ctx.clock.now();
     const result = await transact(this.ctx, async (trx) => {
-      let factor = await trx
-        .selectFrom('mfa_factors')
-        .selectAll()
-        .where('account_id', '=', session.accountId)
-        .where('type', '=', 'recovery_codes')
-        .executeTakeFirst();
+      let factor = await factorStore.recoveryCodesOf(trx, session.accountId);
       if (!factor) {
         factor = {
           id: newId(this.ctx.random),
@@ -281,7 +249,7 @@ export class FactorManagement {
           last_totp_step: null,
           failures: 0,
         };
-        await trx.insertInto('mfa_factors').values(factor).execute();
+        await factorStore.insert(trx, factor);
       }
       const codes = await this.recovery.generate(trx, factor.id);
       const account = await accountForMail(trx, session.accountId);
@@ -302,12 +270,7 @@ export class FactorManagement {
 
   /** The pending factor of this account and its open enrollment flow. */
   private async enrollment(session: Session, factorId: string) {
-    const factor = await this.ctx.db
-      .selectFrom('mfa_factors')
-      .selectAll()
-      .where('id', '=', factorId)
-      .where('account_id', '=', session.accountId)
-      .executeTakeFirst();
+    const factor = await factorStore.ofAccount(this.ctx.db, session.accountId, factorId);
     if (!factor || factor.status !== 'pending') throw new ApiError('factor_not_found');
     const flow = await this.ctx.db
       .selectFrom('mfa_flows')

@@ -30,24 +30,5 @@ export interface FactorStrategy {
   verify(db: Db, factor: Factor, flow: MfaFlow, code: string): Promise<boolean>;
 }
 
-/** The factors that satisfy rule 7 ("no MFA reset to blank"): recovery codes are a fallback only. */
-export const countingFactorTypes = ['email', 'sms', 'totp'] as const;
-
-export function countsAsFactor(type: string): boolean {
-  return (countingFactorTypes as readonly string[]).includes(type);
-}
-
-/** Whether the account has an active factor that counts: from then on, enrolling is over. */
-export async function hasActiveFactor(db: Db, accountId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('mfa_factors')
-    .select('id')
-    .where('account_id', '=', accountId)
-    .where('status', '=', 'active')
-    .where('type', 'in', countingFactorTypes)
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
+export { countingFactorTypes, countsAsFactor } from './factor-store';
 export type { Db };

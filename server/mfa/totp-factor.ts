@@ -4,22 +4,13 @@ import type { SecretBox } from '../support/secret-key';
 import type { MfaFlow } from './flows';
 import type { Db, Factor, FactorStrategy } from './factor-strategy';
 import { verifyTotp } from './totp';
-import { compiled, type Slots } from '../db/compiled';
+import { factorStore } from './factor-store';
 
 /**
  * The authenticator app. Its seed is sealed with the server key at rest and never read back out to a
  * client after enrollment. A code is refused when its time step is not newer than the last accepted
  * one; the step is recorded with a conditional UPDATE so two parallel uses of one code succeed once.
  */
-/** A step is recorded only if it is newer than the last one accepted: replay-proof, also in parallel. */
-const recordStep = compiled((db, s: Slots<{ id: string; step: number }>) =>
-  db
-    .updateTable('mfa_factors')
-    .set({ last_totp_step: s.step })
-    .where('id', '=', s.id)
-    .where((eb) => eb.or([eb('last_totp_step', 'is', null), eb('last_totp_step', '<', s.step)])),
-);
-
 export class TotpFactor implements FactorStrategy {
   readonly type = 'totp' as const;
 
@@ -40,7 +31,6 @@ export class TotpFactor implements FactorStrategy {
     }
     const step = await verifyTotp(seed, code, this.ctx.clock.now(), factor.last_totp_step);
     if (step === undefined) return false;
-    const recorded = await recordStep.run(db, { id: factor.id, step });
-    return recorded.numAffectedRows === 1n;
+    return factorStore.recordTotpStep(db, factor.id, step);
   }
 }

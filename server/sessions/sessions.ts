@@ -4,7 +4,7 @@ import type { Db, SessionTable } from '../db/schema';
 import type { ServerContext } from '../context';
 import { iso } from '../support/clock';
 import { issueToken, parseToken, secretMatches } from '../support/secret-token';
-import { hasActiveFactor } from '../mfa/factor-strategy';
+import { factorStore } from '../mfa/factor-store';
 import { compiled, type Slots } from '../db/compiled';
 
 /** A checked session, as handlers see it: never the hash, never the token. */
@@ -83,7 +83,7 @@ export class Sessions {
     if (!this.isLive(row, now)) return undefined;
     // An enrollment session exists only while the account has no factor (docs/security.md 32): a second
     // one left over from before the owner enrolled would otherwise add factors with a password alone.
-    if (row.scope !== 'full' && (await hasActiveFactor(this.ctx.db, row.account_id))) {
+    if (row.scope !== 'full' && (await factorStore.hasActive(this.ctx.db, row.account_id))) {
       await this.revoke(this.ctx.db, row.id);
       return undefined;
     }
