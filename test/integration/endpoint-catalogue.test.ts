@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpointNames, endpoints, pathOf, type EndpointName } from '../../common/contract/endpoints';
-import { Sessions } from '../../server/login/sessions';
+import { Sessions } from '../../server/sessions/sessions';
 import { startTestApi, type TestApi } from '../helpers/harness';
 import { registeredRoutes } from '../helpers/http-robustness';
 import { bearer, sessionTokenFor } from '../helpers/login';
