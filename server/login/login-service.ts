@@ -6,7 +6,7 @@ import type { TrustedDevices } from '../sessions/trusted-devices';
 import { iso } from '../support/clock';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
-import { accountForMail, noticeToOwner } from '../mfa/notices';
+import { abuseNoticeToOwner } from '../mfa/notices';
 import { guardPolicy, type PasswordGuard } from './password-guard';
 import type { NewSession, Sessions } from '../sessions/sessions';
 import { compiled, type Slots } from '../db/compiled';
@@ -163,18 +163,7 @@ export class LoginService {
 
   /** Someone is failing at this account's password: its owner hears of it, once a day. */
   private async warnOwner(accountId: string): Promise<void> {
-    const notice = await this.ctx.limiter.consume(`password-notice:${accountId}`, {
-      max: 1,
-      windowMs: 86_400_000,
-    });
-    if (!notice.allowed) return;
-    await noticeToOwner(
-      this.ctx,
-      this.ctx.db,
-      await accountForMail(this.ctx.db, accountId),
-      'password_attempts',
-      {},
-    );
+    await abuseNoticeToOwner(this.ctx, this.ctx.db, accountId, 'password_attempts');
   }
 
   private findAccount(emailNormalized: string) {

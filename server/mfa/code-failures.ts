@@ -4,7 +4,7 @@ import { compiled, type Slots } from '../db/compiled';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import type { Limit } from '../http/rate-limiter';
-import { accountForMail, noticeToOwner } from './notices';
+import { abuseNoticeToOwner } from './notices';
 
 const hour = 3_600_000;
 const day = 24 * hour;
@@ -82,15 +82,7 @@ export class CodeFailures {
       windowMs: hour,
     });
     if (seen.count < failurePatternThreshold) return;
-    const notice = await this.ctx.limiter.consume(`code-fail-notice:${accountId}`, { max: 1, windowMs: day });
-    if (!notice.allowed) return;
-    await noticeToOwner(
-      this.ctx,
-      this.ctx.db,
-      await accountForMail(this.ctx.db, accountId),
-      'codes_failing',
-      {},
-    );
+    await abuseNoticeToOwner(this.ctx, this.ctx.db, accountId, 'codes_failing');
   }
 
   /** Whether the account completed a sign-in from this address within the last 30 days. */

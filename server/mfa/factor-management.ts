@@ -235,20 +235,11 @@ export class FactorManagement {
     const result = await transact(this.ctx, async (trx) => {
       let factor = await factorStore.recoveryCodesOf(trx, session.accountId);
       if (!factor) {
-        factor = {
+        factor = factorStore.activeRow(session.accountId, now, {
           id: newId(this.ctx.random),
-          account_id: session.accountId,
           type: 'recovery_codes',
           label: 'Recovery codes',
-          target: null,
-          secret: null,
-          status: 'active',
-          created_at: now,
-          activated_at: now,
-          last_used_at: null,
-          last_totp_step: null,
-          failures: 0,
-        };
+        });
         await factorStore.insert(trx, factor);
       }
       const codes = await this.recovery.generate(trx, factor.id);

@@ -104,8 +104,8 @@ export const factorStore = {
   activeRow(
     accountId: string,
     now: number,
-    values: Pick<Insertable<MfaFactorTable>, 'id' | 'type' | 'label'> & Partial<Insertable<MfaFactorTable>>,
-  ): Insertable<MfaFactorTable> {
+    values: Pick<Factor, 'id' | 'type' | 'label'> & Partial<Factor>,
+  ): Factor {
     return {
       account_id: accountId,
       status: 'active',

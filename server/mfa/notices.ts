@@ -30,3 +30,25 @@ export async function noticeToOwner<T extends MailTemplate>(
     variables: { firstName: account.first_name, ...variables } as MailVariables[T],
   });
 }
+
+/** The abuse patterns an owner is told about, each at most once a day (docs/security.md 33-34). */
+export type AbuseNotice = 'codes_limited' | 'codes_failing' | 'password_attempts';
+
+/**
+ * Tells the owner that someone is at their account (sends refused, wrong codes, a guessed password):
+ * once a day per pattern, not once per event, so the notice cannot itself become a mail bomb.
+ */
+export async function abuseNoticeToOwner(
+  ctx: Pick<ServerContext, 'outbox' | 'limiter'>,
+  db: Db,
+  accountId: string,
+  template: AbuseNotice,
+): Promise<void> {
+  const once = await ctx.limiter.consume(
+    `notice:${template}:${accountId}`,
+    { max: 1, windowMs: 86_400_000 },
+    db,
+  );
+  if (!once.allowed) return;
+  await noticeToOwner(ctx, db, await accountForMail(db, accountId), template, {});
+}

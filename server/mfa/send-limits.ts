@@ -5,7 +5,7 @@ import { ApiError } from '../http/api-error';
 import type { Limit } from '../http/rate-limiter';
 import type { MfaFlow } from './flows';
 import type { AccountForMail, Db } from './factor-strategy';
-import { noticeToOwner } from './notices';
+import { abuseNoticeToOwner } from './notices';
 
 const hour = 3_600_000;
 const day = 24 * hour;
@@ -37,9 +37,6 @@ export const sendCaps = {
   destinationsPerDay: { sms: { max: 3, windowMs: day }, email: { max: 5, windowMs: day } },
   perIp: { sms: { max: 10, windowMs: hour }, email: { max: 30, windowMs: hour } },
 } as const satisfies Record<string, Limit | Record<string, Limit>>;
-
-/** How often the owner is told that the caps refused sends for their account. */
-const ownerNotice: Limit = { max: 1, windowMs: day };
 
 export type SendChannel = 'sms' | 'email';
 
@@ -151,8 +148,7 @@ export class SendLimits {
     ownersPattern: boolean,
   ): Promise<never> {
     if (ownersPattern) {
-      const notice = await this.ctx.limiter.consume(`code-send-notice:${send.account.id}`, ownerNotice, db);
-      if (notice.allowed) await noticeToOwner(this.ctx, db, send.account, 'codes_limited', {});
+      await abuseNoticeToOwner(this.ctx, db, send.account.id, 'codes_limited');
     }
     throw new ApiError('rate_limited', { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
   }
