@@ -117,7 +117,7 @@ function composeMfa(context: ServerContext, keys: ServerKeys, sessions: Sessions
     flows,
     devices,
     sessions,
-    factors: new FactorManagement(context, flows, challenges, recovery, sessions, devices, seeds),
+    factors: new FactorManagement(context, flows, challenges, recovery, sessions, devices),
     stepUp: new StepUp(context, flows, challenges),
     login: new MfaLogin(context, flows, challenges, sessions, devices),
   };

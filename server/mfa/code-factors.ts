@@ -1,12 +1,22 @@
 import { asLocale } from '../../common/contract/fields';
 import { maskEmail, normaliseEmail } from '../../common/domain/email';
-import { maskPhone } from '../../common/domain/phone';
+import { maskPhone, normalisePhone } from '../../common/domain/phone';
+import { isSupportedCountry } from 'libphonenumber-js/max';
+import { emailField } from '../../common/contract/fields';
+import type { AddFactorRequest } from '../../common/contract/http';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import type { MfaFlow } from './flows';
-import type { AccountForMail, CodeSent, Db, Factor, FactorStrategy } from './factor-strategy';
+import type {
+  AccountForMail,
+  CodeSent,
+  Db,
+  EnrollmentStart,
+  Factor,
+  FactorStrategy,
+} from './factor-strategy';
 import { codeLifetimeMs, type OneTimeCodes } from './one-time-codes';
-import type { SendLimits } from './send-limits';
+import { smsCountryAllowed, type SendLimits } from './send-limits';
 import { transact } from '../db/transact';
 import { factorStore } from './factor-store';
 
@@ -18,7 +28,7 @@ abstract class CodeFactor implements FactorStrategy {
   abstract readonly type: 'email' | 'sms';
 
   constructor(
-    protected readonly ctx: Pick<ServerContext, 'outbox' | 'db' | 'dialect'>,
+    protected readonly ctx: Pick<ServerContext, 'outbox' | 'db' | 'dialect' | 'config'>,
     private readonly codes: OneTimeCodes,
     private readonly limits: SendLimits,
   ) {}
@@ -61,6 +71,13 @@ abstract class CodeFactor implements FactorStrategy {
 export class EmailFactor extends CodeFactor {
   readonly type = 'email' as const;
 
+  enroll(request: AddFactorRequest): EnrollmentStart {
+    if (request.type !== 'email') throw new Error(`EmailFactor cannot enroll ${request.type}`);
+    const email = emailField.safeParse(request.email);
+    if (!email.success) throw new ApiError('invalid_email');
+    return { label: maskEmail(email.data), target: email.data, sealedSecret: null };
+  }
+
   protected targetOf(factor: Factor, account: AccountForMail): string {
     return factor.target ?? account.email;
   }
@@ -92,6 +109,17 @@ export class EmailFactor extends CodeFactor {
 /** A code texted to a mobile number (E.164), through the outbox and the configured SMS provider. */
 export class SmsFactor extends CodeFactor {
   readonly type = 'sms' as const;
+
+  enroll(request: AddFactorRequest, account: AccountForMail): EnrollmentStart {
+    if (request.type !== 'sms') throw new Error(`SmsFactor cannot enroll ${request.type}`);
+    // A national number ("06 12345678") needs a country: the one given, else the locale's (nl -> NL).
+    const wanted = request.country ?? (account.locale === 'nl' ? 'NL' : undefined);
+    const phone = normalisePhone(request.phone, wanted && isSupportedCountry(wanted) ? wanted : undefined);
+    if (!phone.ok) throw new ApiError('invalid_phone', { reason: phone.reason });
+    if (!smsCountryAllowed(this.ctx.config, phone.e164))
+      throw new ApiError('invalid_phone', { reason: 'country_not_allowed' });
+    return { label: maskPhone(phone.e164), target: phone.e164, sealedSecret: null };
+  }
 
   protected targetOf(factor: Factor): string {
     return factor.target ?? '';

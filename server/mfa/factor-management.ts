@@ -1,28 +1,21 @@
 import { sql } from 'kysely';
-import { emailField } from '../../common/contract/fields';
 import {
   factorType,
   type AddFactorRequest,
   type AddFactorResponse,
   type SessionView,
 } from '../../common/contract/http';
-import { maskEmail } from '../../common/domain/email';
-import { maskPhone, normalisePhone } from '../../common/domain/phone';
-import { isSupportedCountry } from 'libphonenumber-js/max';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { privilegeMs, requirePrivileged } from '../sessions/privilege';
 import type { Session, Sessions } from '../sessions/sessions';
 import { newId } from '../support/random';
-import type { SecretBox } from '../support/secret-key';
 import type { Challenges } from './challenges';
 import type { Db, Factor } from './factor-strategy';
 import { countsAsFactor, factorStore } from './factor-store';
 import type { MfaFlows } from './flows';
 import { accountForMail, noticeToOwner } from './notices';
 import type { RecoveryCodesFactor } from './recovery-codes';
-import { smsCountryAllowed } from './send-limits';
-import { newTotpSecret, totpUri } from './totp';
 import type { TrustedDevices } from '../sessions/trusted-devices';
 import { transact } from '../db/transact';
 
@@ -49,7 +42,6 @@ export class FactorManagement {
     private readonly recovery: RecoveryCodesFactor,
     private readonly sessions: Sessions,
     private readonly devices: TrustedDevices,
-    private readonly secrets: SecretBox,
   ) {}
 
   /** Changes need a fresh factor proof, except while the account enrolls its first factor. */
@@ -67,36 +59,18 @@ export class FactorManagement {
       return this.newRecoveryCodes(session, ip);
     }
 
-    let target: string | null = null;
-    let label: string;
-    let secret: string | undefined;
-    if (request.type === 'totp') {
-      secret = newTotpSecret((n) => this.ctx.random.bytes(n));
-      label = request.label?.trim() || 'Authenticator app';
-    } else if (request.type === 'email') {
-      const email = emailField.safeParse(request.email);
-      if (!email.success) throw new ApiError('invalid_email');
-      target = email.data;
-      label = maskEmail(target);
-    } else {
-      // A national number ("06 12345678") needs a country: the one given, else the locale's (nl -> NL).
-      const wanted = request.country ?? (account.locale === 'nl' ? 'NL' : undefined);
-      const phone = normalisePhone(request.phone, wanted && isSupportedCountry(wanted) ? wanted : undefined);
-      if (!phone.ok) throw new ApiError('invalid_phone', { reason: phone.reason });
-      if (!smsCountryAllowed(this.ctx.config, phone.e164))
-        throw new ApiError('invalid_phone', { reason: 'country_not_allowed' });
-      target = phone.e164;
-      label = maskPhone(target);
-    }
+    const strategy = this.challenges.strategy(request.type);
+    if (!strategy.enroll) throw new ApiError('validation_failed');
+    const start = strategy.enroll(request, account);
 
     const now = this.ctx.clock.now();
     const factor: Factor = {
       id: newId(this.ctx.random),
       account_id: session.accountId,
       type: request.type,
-      label,
-      target,
-      secret: secret === undefined ? null : this.secrets.seal(secret),
+      label: start.label,
+      target: start.target,
+      secret: start.sealedSecret,
       status: 'pending',
       created_at: now,
       activated_at: null,
@@ -115,12 +89,8 @@ export class FactorManagement {
 
     const view = toFactorView(factor);
     let response: AddFactorResponse;
-    if (request.type === 'totp' && secret !== undefined) {
-      response = {
-        factor: { ...view, type: request.type },
-        secret,
-        otpauthUri: totpUri(account.email, secret),
-      };
+    if (request.type === 'totp' && start.reveal) {
+      response = { factor: { ...view, type: request.type }, ...start.reveal };
     } else {
       const sent = await this.challenges.send(flow, factor, account, ip);
       response = {

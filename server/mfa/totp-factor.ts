@@ -2,8 +2,9 @@ import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import type { SecretBox } from '../support/secret-key';
 import type { MfaFlow } from './flows';
-import type { Db, Factor, FactorStrategy } from './factor-strategy';
-import { verifyTotp } from './totp';
+import type { AccountForMail, Db, EnrollmentStart, Factor, FactorStrategy } from './factor-strategy';
+import type { AddFactorRequest } from '../../common/contract/http';
+import { newTotpSecret, totpUri, verifyTotp } from './totp';
 import { factorStore } from './factor-store';
 
 /**
@@ -15,9 +16,20 @@ export class TotpFactor implements FactorStrategy {
   readonly type = 'totp' as const;
 
   constructor(
-    private readonly ctx: Pick<ServerContext, 'clock'>,
+    private readonly ctx: Pick<ServerContext, 'clock' | 'random'>,
     private readonly box: SecretBox,
   ) {}
+
+  enroll(request: AddFactorRequest, account: AccountForMail): EnrollmentStart {
+    if (request.type !== 'totp') throw new Error(`TotpFactor cannot enroll ${request.type}`);
+    const secret = newTotpSecret((n) => this.ctx.random.bytes(n));
+    return {
+      label: request.label?.trim() || 'Authenticator app',
+      target: null,
+      sealedSecret: this.box.seal(secret),
+      reveal: { secret, otpauthUri: totpUri(account.email, secret) },
+    };
+  }
 
   async verify(db: Db, factor: Factor, _flow: MfaFlow, code: string): Promise<boolean> {
     if (!factor.secret) return false;
