@@ -101,7 +101,7 @@ export class MfaResets {
 
       const account = await accountForMail(trx, request.account_id);
       if (decision === 'approve') {
-        // The account starts over: any other open request of it would wipe factors enrolled since.
+        // The account starts over: another open request of it, approved later, would wipe factors enrolled since.
         await trx
           .updateTable('mfa_reset_requests')
           .set({ status: 'denied', decided_at: now, decided_by: actorName(decider), note: supersededNote })
