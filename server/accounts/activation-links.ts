@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 import type { ServerContext } from '../context';
 import { issueToken } from '../support/secret-token';
+import { accountStore } from './account-store';
 
 /** What one signup asked for, kept with the link it was mailed: activating that link applies it. */
 export interface PendingSignup {
@@ -33,7 +34,7 @@ export async function issueActivationLink(
     .where('used_at', 'is', null)
     .where('superseded_at', 'is', null)
     .execute();
-  await trx.updateTable('accounts').set({ updated_at: now }).where('id', '=', accountId).execute();
+  await accountStore.touch(trx, accountId, now);
   const issued = issueToken(ctx.random);
   await trx
     .insertInto('activation_links')

@@ -8,6 +8,7 @@ import type { Db } from '../db/schema';
 import { parseToken, secretMatches } from '../support/secret-token';
 import { issueActivationLink, latestSignup, parseSignup } from './activation-links';
 import { transact } from '../db/transact';
+import { accountStore } from './account-store';
 
 /** Resend: 3 per 15 minutes per address (known or not: the limit must not reveal which). */
 export const resendLimit = { max: 3, windowMs: 15 * 60_000 };
@@ -58,25 +59,17 @@ export class ActivationService {
         .where('superseded_at', 'is', null)
         .executeTakeFirst();
       if (consumed.numUpdatedRows !== 1n) throw new ApiError('activation_used');
-      await trx
-        .updateTable('accounts')
-        .set({
-          activated_at: now,
-          updated_at: now,
-          contested_at: null,
-          ...(passwordHash === undefined ? {} : { password_hash: passwordHash }),
-          ...(signup
-            ? {
-                first_name: signup.firstName,
-                last_name: signup.lastName,
-                company: signup.company,
-                locale: signup.locale,
-              }
-            : {}),
-        })
-        .where('id', '=', current.account_id)
-        .where('activated_at', 'is', null)
-        .execute();
+      await accountStore.activate(trx, current.account_id, now, {
+        ...(passwordHash === undefined ? {} : { password_hash: passwordHash }),
+        ...(signup
+          ? {
+              first_name: signup.firstName,
+              last_name: signup.lastName,
+              company: signup.company,
+              locale: signup.locale,
+            }
+          : {}),
+      });
       await this.ctx.audit.record(trx, {
         accountId: current.account_id,
         actor: 'user',
@@ -133,11 +126,7 @@ export class ActivationService {
     }
 
     await transact(this.ctx, async (trx) => {
-      const account = await trx
-        .selectFrom('accounts')
-        .select(['id', 'email', 'first_name', 'locale', 'activated_at', 'contested_at'])
-        .where('email_normalized', '=', emailNormalized)
-        .executeTakeFirst();
+      const account = await accountStore.byEmail(trx, emailNormalized);
       if (!account) return;
       const locale = asLocale(account.locale);
       if (account.activated_at !== null) {

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/schema';
 import type { ServerContext } from '../context';
+import { accountStore } from './account-store';
 
 /**
  * Accounts that are never activated do not stay forever (docs/security.md 31): a pending account is
@@ -13,27 +14,19 @@ export async function removeIfExpired(
   trx: Transaction<Database>,
   emailNormalized: string,
 ): Promise<void> {
-  const removed = await trx
-    .deleteFrom('accounts')
-    .where('email_normalized', '=', emailNormalized)
-    .where('activated_at', 'is', null)
-    .where('updated_at', '<=', ctx.clock.now() - ctx.config.pendingAccountTtlMs)
-    .returning('id')
-    .executeTakeFirst();
-  if (removed) {
-    await ctx.audit.record(trx, { accountId: removed.id, actor: 'system', action: 'account.expired' });
+  const before = ctx.clock.now() - ctx.config.pendingAccountTtlMs;
+  for (const { id } of await accountStore.removeStalePending(trx, before, emailNormalized)) {
+    await ctx.audit.record(trx, { accountId: id, actor: 'system', action: 'account.expired' });
   }
 }
 
 /** Removes every expired pending account; returns how many. */
 export async function sweepPendingAccounts(ctx: Pick<ServerContext, 'db' | 'clock' | 'config' | 'audit'>) {
   return ctx.db.transaction().execute(async (trx) => {
-    const removed = await trx
-      .deleteFrom('accounts')
-      .where('activated_at', 'is', null)
-      .where('updated_at', '<=', ctx.clock.now() - ctx.config.pendingAccountTtlMs)
-      .returning('id')
-      .execute();
+    const removed = await accountStore.removeStalePending(
+      trx,
+      ctx.clock.now() - ctx.config.pendingAccountTtlMs,
+    );
     for (const { id } of removed) {
       await ctx.audit.record(trx, { accountId: id, actor: 'system', action: 'account.expired' });
     }

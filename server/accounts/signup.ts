@@ -13,6 +13,7 @@ import { newId } from '../support/random';
 import { issueActivationLink, type PendingSignup } from './activation-links';
 import { removeIfExpired } from './pending-accounts';
 import { transact } from '../db/transact';
+import { accountStore } from './account-store';
 
 type SignupInput = z.output<typeof signupRequest>;
 
@@ -62,11 +63,7 @@ export class SignupService {
     const attempt = () =>
       transact(this.ctx, async (trx) => {
         await removeIfExpired(this.ctx, trx, emailNormalized);
-        const existing = await trx
-          .selectFrom('accounts')
-          .select(['id', 'email', 'first_name', 'locale', 'activated_at'])
-          .where('email_normalized', '=', emailNormalized)
-          .executeTakeFirst();
+        const existing = await accountStore.byEmail(trx, emailNormalized);
         if (existing) await this.repeated(trx, existing, signup, ip);
         else await this.create(trx, input.email, emailNormalized, signup, ip);
       });
@@ -88,23 +85,20 @@ export class SignupService {
   ): Promise<void> {
     const now = this.ctx.clock.now();
     const accountId = newId(this.ctx.random);
-    await trx
-      .insertInto('accounts')
-      .values({
-        id: accountId,
-        email,
-        email_normalized: emailNormalized,
-        first_name: signup.firstName,
-        last_name: signup.lastName,
-        company: signup.company,
-        locale: signup.locale,
-        password_hash: signup.passwordHash,
-        created_at: now,
-        activated_at: null,
-        updated_at: now,
-        contested_at: null,
-      })
-      .execute();
+    await accountStore.insert(trx, {
+      id: accountId,
+      email,
+      email_normalized: emailNormalized,
+      first_name: signup.firstName,
+      last_name: signup.lastName,
+      company: signup.company,
+      locale: signup.locale,
+      password_hash: signup.passwordHash,
+      created_at: now,
+      activated_at: null,
+      updated_at: now,
+      contested_at: null,
+    });
     const link = await issueActivationLink(this.ctx, trx, accountId, signup);
     await this.ctx.outbox.queueMail(trx, {
       to: email,
@@ -129,12 +123,7 @@ export class SignupService {
     if (pending) {
       // Recorded before the notice limit: a flood of signups must not leave a password someone else
       // chose in place just because the mails stopped.
-      await trx
-        .updateTable('accounts')
-        .set({ contested_at: this.ctx.clock.now() })
-        .where('id', '=', account.id)
-        .where('contested_at', 'is', null)
-        .execute();
+      await accountStore.markContested(trx, account.id, this.ctx.clock.now());
     }
     await this.ctx.audit.record(trx, {
       accountId: account.id,

@@ -4,6 +4,7 @@ import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { sessionOf } from '../http/auth';
 import { requirePrivileged } from '../sessions/privilege';
+import { accountStore } from '../accounts/account-store';
 
 export const roles = ['support'] as const;
 export type Role = (typeof roles)[number];
@@ -45,11 +46,7 @@ export async function setRole(
   operator: string,
 ): Promise<'changed' | 'unchanged'> {
   return ctx.db.transaction().execute(async (trx) => {
-    const account = await trx
-      .selectFrom('accounts')
-      .select('id')
-      .where('email_normalized', '=', normaliseEmail(email))
-      .executeTakeFirst();
+    const account = await accountStore.byEmail(trx, normaliseEmail(email));
     if (!account) throw new ApiError('not_found', { message: `No account with the address ${email}.` });
     const has = await trx
       .selectFrom('account_roles')

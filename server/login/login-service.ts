@@ -9,9 +9,9 @@ import { ApiError } from '../http/api-error';
 import { abuseNoticeToOwner } from '../mfa/notices';
 import { guardPolicy, type PasswordGuard } from './password-guard';
 import type { NewSession, Sessions } from '../sessions/sessions';
-import { compiled, type Slots } from '../db/compiled';
 import { transact } from '../db/transact';
 import { factorStore } from '../mfa/factor-store';
+import { accountStore } from '../accounts/account-store';
 
 /** Failed password attempts one client address may make in 15 minutes, over all accounts. */
 export const loginIpLimit = { max: 100, windowMs: 15 * 60_000 };
@@ -167,16 +167,9 @@ export class LoginService {
   }
 
   private findAccount(emailNormalized: string) {
-    return accountByEmail.first(this.ctx.db, { emailNormalized });
+    return accountStore.byEmail(this.ctx.db, emailNormalized);
   }
 }
-
-const accountByEmail = compiled((db, s: Slots<{ emailNormalized: string }>) =>
-  db
-    .selectFrom('accounts')
-    .select(['id', 'password_hash', 'activated_at'])
-    .where('email_normalized', '=', s.emailNormalized),
-);
 
 function isFactorType(type: string): type is FactorType {
   return factorType.safeParse(type).success;

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import {
   factorType,
   type AddFactorRequest,
@@ -18,6 +17,7 @@ import { accountForMail, noticeToOwner } from './notices';
 import type { RecoveryCodesFactor } from './recovery-codes';
 import type { TrustedDevices } from '../sessions/trusted-devices';
 import { transact } from '../db/transact';
+import { accountStore } from '../accounts/account-store';
 
 /** A stored factor as the API shows it (the `factorView` schema of common/contract/http.ts). */
 export function toFactorView(factor: Pick<Factor, 'id' | 'type' | 'label' | 'status'>) {
@@ -119,7 +119,7 @@ export class FactorManagement {
     const { flow, factor } = await this.enrollment(session, factorId);
     const now = this.ctx.clock.now();
     const upgraded = await this.challenges.verify(flow, factor, code, ip, async (trx) => {
-      await this.lockAccount(trx, session.accountId);
+      await accountStore.lock(trx, session.accountId, this.ctx.dialect);
       // Two enrollment sessions confirming at once: only the first makes the account's first factor;
       // the other is stale from that moment (docs/security.md 32) and needs a real sign-in.
       if (session.scope === 'enrollment' && (await factorStore.hasActive(trx, session.accountId))) {
@@ -163,7 +163,7 @@ export class FactorManagement {
   async remove(session: Session, factorId: string, ip: string | null): Promise<void> {
     this.requirePrivilege(session);
     await transact(this.ctx, async (trx) => {
-      await this.lockAccount(trx, session.accountId);
+      await accountStore.lock(trx, session.accountId, this.ctx.dialect);
       const factor = await factorStore.ofAccount(trx, session.accountId, factorId);
       if (!factor) throw new ApiError('factor_not_found');
       if (factor.status === 'active' && countsAsFactor(factor.type)) {
@@ -244,18 +244,5 @@ export class FactorManagement {
       flow: this.flows.usable(flow),
       factor: await this.challenges.factorFor(this.ctx.db, this.flows.usable(flow), factorId),
     };
-  }
-
-  /** Serialises factor changes of one account: PostgreSQL row lock; SQLite has a single writer anyway. */
-  private async lockAccount(db: Db, accountId: string): Promise<void> {
-    if (this.ctx.dialect === 'postgres') {
-      await sql`select id from accounts where id = ${accountId} for update`.execute(db);
-    } else {
-      await db
-        .updateTable('accounts')
-        .set({ updated_at: sql`updated_at` })
-        .where('id', '=', accountId)
-        .execute();
-    }
   }
 }

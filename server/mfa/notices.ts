@@ -2,14 +2,11 @@ import { asLocale } from '../../common/contract/fields';
 import type { ServerContext } from '../context';
 import type { MailTemplate, MailVariables } from '../delivery/mail-templates';
 import type { AccountForMail, Db } from './factor-strategy';
+import { accountStore } from '../accounts/account-store';
 
 /** Loads what a mail to the account owner needs. */
-export async function accountForMail(db: Db, accountId: string): Promise<AccountForMail> {
-  return db
-    .selectFrom('accounts')
-    .select(['id', 'email', 'first_name', 'locale'])
-    .where('id', '=', accountId)
-    .executeTakeFirstOrThrow();
+export function accountForMail(db: Db, accountId: string): Promise<AccountForMail> {
+  return accountStore.forMail(db, accountId);
 }
 
 /**

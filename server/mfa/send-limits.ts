@@ -6,6 +6,7 @@ import type { Limit } from '../http/rate-limiter';
 import type { MfaFlow } from './flows';
 import type { AccountForMail, Db } from './factor-strategy';
 import { abuseNoticeToOwner } from './notices';
+import { accountStore } from '../accounts/account-store';
 
 const hour = 3_600_000;
 const day = 24 * hour;
@@ -132,12 +133,7 @@ export class SendLimits {
   }
 
   private async isNew(db: Db, accountId: string): Promise<boolean> {
-    const row = await db
-      .selectFrom('accounts')
-      .select('activated_at')
-      .where('id', '=', accountId)
-      .executeTakeFirst();
-    const activatedAt = row?.activated_at ?? null;
+    const activatedAt = await accountStore.activatedAt(db, accountId);
     return activatedAt === null || this.ctx.clock.now() - activatedAt < newAccountMs;
   }
 
