@@ -2,7 +2,6 @@ import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { accountRowsFor, signupBody, signupWithToken } from '../helpers/accounts';
 import { forEachDialect, uniqueEmail, type TestApi } from '../helpers/harness';
-import { median } from '../helpers/login';
 import { activationTokenIn } from '../helpers/smtp-peer';
 
 /**
@@ -81,11 +80,13 @@ forEachDialect('1. signup with a taken email', (t) => {
 
     const takenMs: number[] = [];
     const freshMs: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 7; i++) {
       takenMs.push(await timed(taken));
       freshMs.push(await timed(fresh));
     }
-    const ratio = median(takenMs) / median(freshMs);
+    // The fastest of each: what the work costs. Load from other processes only ever adds time, and a
+    // median of a few samples on a shared two-core machine moved by more than the bound.
+    const ratio = Math.min(...takenMs) / Math.min(...freshMs);
     expect(ratio).toBeGreaterThan(0.5);
     expect(ratio).toBeLessThan(2);
   });
