@@ -335,6 +335,61 @@ describe('the desktop UI against a real account API', () => {
     await page.close();
   });
 
+  it('offers a way back to sign in from the factor choice, the mail step and an expired link', async () => {
+    await relaunch();
+    api.clock.set(Date.now());
+    const account = await accountWithTotp(api);
+    settings.update({ lastEmail: null });
+    const page = await openApp();
+    await reached(page, 'Sign in', 'sign-in');
+    const signInUntilFactors = async () => {
+      await page.getByLabel('Email').fill(account.email);
+      await page.getByLabel('Password').fill(account.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await reached(page, 'Confirm it is you', 'mfa-choose');
+    };
+
+    // The factor choice: a link back, and the Account tab itself, leave for the sign-in form.
+    await signInUntilFactors();
+    await page.getByRole('button', { name: 'Back to sign in' }).click();
+    await reached(page, 'Sign in', 'sign-in');
+    await signInUntilFactors();
+    await page.getByRole('button', { name: 'Account', exact: true }).click();
+    await reached(page, 'Sign in', 'sign-in');
+    // Another tab keeps the step: the code may have to be read in the authenticator.
+    await signInUntilFactors();
+    await page.getByRole('button', { name: 'Authenticator', exact: true }).click();
+    await page.getByRole('button', { name: 'Account', exact: true }).click();
+    await reached(page, 'Confirm it is you', 'mfa-choose');
+    await page.getByRole('button', { name: 'Back to sign in' }).click();
+    await reached(page, 'Sign in', 'sign-in');
+
+    // "Check your mail" after signing up.
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await reached(page, 'Create your WEM account', 'signup');
+    const email = uniqueEmail('ui-back');
+    await page.getByLabel('First name').fill('Jan');
+    await page.getByLabel('Last name').fill('Jansen');
+    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill('quiet orchard window');
+    await page.getByLabel('I accept the terms').check();
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await reached(page, 'Check your mail', 'check-mail');
+    await page.getByRole('button', { name: 'Back to sign in' }).click();
+    await reached(page, 'Sign in', 'sign-in');
+
+    // "This link has expired": the link opened after its lifetime.
+    const [mail] = await api.mailsTo(email);
+    const token = new URL(linkIn(mail!)).searchParams.get('token') ?? '';
+    api.clock.advance(49 * 60 * 60 * 1000);
+    host.emit('deepLink', { kind: 'activate', token });
+    await reached(page, 'This link has expired', 'activation-expired');
+    api.clock.set(Date.now());
+    await page.getByRole('button', { name: 'Back to sign in' }).click();
+    await reached(page, 'Sign in', 'sign-in');
+    await page.close();
+  });
+
   it('tells a user who opens an already used link that the account is active', async () => {
     await relaunch();
     const page = await browser.newPage({ viewport: { width: 1100, height: 760 }, colorScheme: 'light' });

@@ -54,6 +54,9 @@ export function MfaScreen({ factors, online, onSignedIn, onCantUse, onStartAgain
             <Button variant="link" onClick={onCantUse}>
               {t('mfa.cantUse')}
             </Button>
+            <Button variant="link" onClick={onStartAgain}>
+              {t('common.backToSignIn')}
+            </Button>
           </div>
         </form>
       </Card>
