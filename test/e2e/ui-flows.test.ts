@@ -10,6 +10,7 @@ import { buildRenderer, launchChromium, seriousViolations } from '../helpers/bro
 import { listeningApi, MemorySecretStore, recordingProxy } from '../helpers/desktop';
 import { uniqueEmail, type TestApi } from '../helpers/harness';
 import { accountWithTotp, lastCodeMailedTo, totpCode } from '../helpers/mfa';
+import { SmsInbox, uniqueMobile } from '../helpers/mfa-factors';
 import { linkIn } from '../helpers/smtp-peer';
 
 /**
@@ -29,6 +30,8 @@ let api: TestApi & { url: string };
 // What outlives a restart of the app: its settings file and the OS keychain.
 const settings = new MemorySettingsStore({ language: 'en', theme: 'light' });
 const secrets = new MemorySecretStore();
+// The test's phone: the texts the API sends.
+const phone = new SmsInbox();
 
 /** Main's services and the web host, as one start of the app makes them. */
 async function launch(): Promise<void> {
@@ -60,7 +63,7 @@ async function openApp(): Promise<Page> {
 
 beforeAll(async () => {
   outDir = await buildRenderer();
-  api = await listeningApi();
+  api = await listeningApi({ smsProvider: phone });
   settings.update({ serverUrl: api.url });
   await launch();
   browser = await launchChromium();
@@ -142,6 +145,8 @@ describe('the desktop UI against a real account API', () => {
 
     // First MFA setup: the authenticator app, with the code computed from the key on the screen.
     await reached(page, 'Set up multi-factor authentication', 'setup-mfa');
+    // The aim is said from the first screen on, not only after the first factor.
+    expect(await page.getByText('Set up at least 2 of the 3').isVisible()).toBe(true);
     await expect
       .poll(() => page.getByRole('region', { name: 'Status' }).innerText(), polling)
       .toContain(`Signed in as ${email}`);
@@ -174,6 +179,26 @@ describe('the desktop UI against a real account API', () => {
     await page.getByRole('button', { name: 'Confirm and turn on' }).click();
 
     await reached(page, 'Your factors are set up', 'setup-done');
+    // Adding the third is offered, but "Go to My details" is the one primary button.
+    expect(await page.getByRole('button', { name: 'Add this factor' }).getAttribute('class')).toContain(
+      'button-secondary',
+    );
+    expect(await page.getByRole('radio', { name: /Code by SMS/ }).isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Add this factor' }).click();
+    await reached(page, 'Set up codes by SMS', 'setup-sms');
+    const mobile = uniqueMobile();
+    await page.getByLabel('Mobile number').fill(mobile);
+    await page.getByRole('button', { name: 'Send me a code' }).click();
+    await expect.poll(() => page.getByText(/We sent a code to/).isVisible(), polling).toBe(true);
+    await page.getByLabel('Code', { exact: true }).fill(await phone.lastCodeTo(api, mobile));
+    await page.getByRole('button', { name: 'Confirm and turn on' }).click();
+    await reached(page, 'Your factors are set up', 'setup-all');
+    // All three kinds set up: nothing preselected, so no one-click duplicate beside "Go to My details".
+    expect(await page.getByRole('radio', { checked: true }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Add this factor' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Go to My details' }).getAttribute('class')).toContain(
+      'button-primary',
+    );
     await page.getByRole('button', { name: 'Make recovery codes' }).click();
     await reached(page, 'Your recovery codes', 'recovery-codes');
     const codes = await page
@@ -222,6 +247,13 @@ describe('the desktop UI against a real account API', () => {
     // Changing factors after a trusted sign-in asks for a factor first (step-up).
     await page.getByRole('button', { name: 'Manage MFA' }).click();
     await reached(page, 'Confirm it is you', 'manage-step-up');
+    // Says what the code is for, and what happens next with the chosen factor.
+    expect(await page.getByText('before changing your factors').isVisible()).toBe(true);
+    expect(await page.getByText('sign-in code').count()).toBe(0);
+    await page.getByRole('radio', { name: 'Authenticator app' }).check();
+    expect(await page.getByRole('button', { name: 'Enter the code from your app' }).isVisible()).toBe(true);
+    await page.getByRole('radio', { name: /^Email to / }).check();
+    expect(await page.getByRole('button', { name: 'Send me a code' }).isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Back' }).click();
     await reached(page, 'My details', 'my-details-trusted');
 
@@ -232,7 +264,9 @@ describe('the desktop UI against a real account API', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await reached(page, 'Confirm it is you', 'mfa-choose');
     await page.getByRole('radio', { name: 'Authenticator app' }).check();
-    await page.getByRole('button', { name: 'Send me a code' }).click();
+    // Nothing is sent for the authenticator app: the button says so.
+    expect(await page.getByRole('button', { name: 'Send me a code' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Enter the code from your app' }).click();
     await reached(page, 'Enter your code', 'mfa-code-totp');
     api.clock.advance(30_000); // the enrollment used this step; a code is good once
     await page.getByLabel('Code', { exact: true }).fill(await totpCode(key, api));
@@ -248,6 +282,12 @@ describe('the desktop UI against a real account API', () => {
       .getByRole('button', { name: 'Remove' })
       .click();
     await expect.poll(() => page.getByText('Authenticator app was removed.').isVisible(), polling).toBe(true);
+    await page.getByRole('button', { name: /^Remove SMS to / }).click();
+    await page
+      .getByRole('group', { name: /^Remove SMS to .*\?$/ })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await expect.poll(() => page.getByText(/^SMS to .* was removed\.$/).isVisible(), polling).toBe(true);
     await page.getByRole('button', { name: /^Remove Email to / }).click();
     await page
       .getByRole('group', { name: /^Remove Email to .*\?$/ })
@@ -323,7 +363,7 @@ describe('the desktop UI against a real account API', () => {
     await page.keyboard.press('Tab');
     expect(await focused()).toBe('Authenticator app');
     await page.keyboard.press('Tab');
-    expect(await focused()).toBe('Send me a code');
+    expect(await focused()).toBe('Enter the code from your app');
     await page.keyboard.press('Enter');
 
     await reached(page, 'Enter your code', 'mfa-code-totp');
