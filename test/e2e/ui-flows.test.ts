@@ -244,9 +244,20 @@ describe('the desktop UI against a real account API', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await reached(page, 'My details', 'my-details-trusted');
 
-    // Changing factors after a trusted sign-in asks for a factor first (step-up).
+    // Changing factors after a trusted sign-in asks for a factor first (step-up), with no "Loading…"
+    // or "Manage MFA" heading flashing before it.
+    await page.evaluate(`(() => {
+      window.shown = [];
+      const note = () => {
+        const seen = [document.querySelector('h2')?.textContent ?? '', document.body.innerText.includes('Loading') ? 'Loading' : ''];
+        for (const text of seen) if (text && window.shown.at(-1) !== text) window.shown.push(text);
+      };
+      new MutationObserver(note).observe(document.body, { childList: true, subtree: true, characterData: true });
+    })()`);
     await page.getByRole('button', { name: 'Manage MFA' }).click();
     await reached(page, 'Confirm it is you', 'manage-step-up');
+    const shown = (await page.evaluate('window.shown')) as string[];
+    expect(shown.filter((text) => text !== 'My details')).toEqual(['Confirm it is you']);
     // Says what the code is for, and what happens next with the chosen factor.
     expect(await page.getByText('before changing your factors').isVisible()).toBe(true);
     expect(await page.getByText('sign-in code').count()).toBe(0);
@@ -283,23 +294,21 @@ describe('the desktop UI against a real account API', () => {
       .click();
     await expect.poll(() => page.getByText('Authenticator app was removed.').isVisible(), polling).toBe(true);
     await page.getByRole('button', { name: /^Remove SMS to / }).click();
+    // One message at a time: the earlier "… was removed." goes with the next attempt.
+    expect(await page.getByText('Authenticator app was removed.').count()).toBe(0);
     await page
       .getByRole('group', { name: /^Remove SMS to .*\?$/ })
       .getByRole('button', { name: 'Remove' })
       .click();
     await expect.poll(() => page.getByText(/^SMS to .* was removed\.$/).isVisible(), polling).toBe(true);
-    await page.getByRole('button', { name: /^Remove Email to / }).click();
-    await page
-      .getByRole('group', { name: /^Remove Email to .*\?$/ })
-      .getByRole('button', { name: 'Remove' })
-      .click();
-    await expect
-      .poll(
-        () =>
-          page.getByText('This is your last factor, so it cannot be removed.', { exact: false }).isVisible(),
-        polling,
-      )
-      .toBe(true);
+    // The last factor: its Remove is disabled, the reason beside it before anyone confirms.
+    const lastRemove = page.getByRole('button', { name: /^Remove Email to / });
+    await expect.poll(() => lastRemove.isDisabled(), polling).toBe(true);
+    expect(await lastRemove.getAttribute('aria-describedby')).toBeTruthy();
+    const reason = page.getByText('This is your last factor, so it cannot be removed.', { exact: false });
+    expect(await reason.isVisible()).toBe(true);
+    expect(await page.getByRole('group', { name: /^Remove Email to .*\?$/ }).count()).toBe(0);
+    expect(await page.getByRole('alert').count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
     if (process.env.UPDATE_SCREENSHOTS === '1')
       writeFileSync(path.resolve('docs/screenshots', 'manage-last-factor.png'), await page.screenshot());
@@ -489,6 +498,8 @@ describe('the desktop UI against a real account API', () => {
         polling,
       )
       .toBe(true);
+    // The server's reason is said once: under the field, not again in the strength line.
+    expect(await page.getByText('one of the first that attackers try', { exact: false }).count()).toBe(1);
     await page.getByLabel('New password').fill('lantern harbour violet 42');
     await page.getByRole('button', { name: 'Activate with this password' }).click();
     await reached(page, 'Your account is active', 'activation-done');
