@@ -10,6 +10,7 @@ import { buildRenderer, launchChromium, seriousViolations } from '../helpers/bro
 import { listeningApi, MemorySecretStore, recordingProxy } from '../helpers/desktop';
 import { uniqueEmail, type TestApi } from '../helpers/harness';
 import { accountWithTotp, lastCodeMailedTo, totpCode } from '../helpers/mfa';
+import { SmsInbox, uniqueMobile } from '../helpers/mfa-factors';
 import { linkIn } from '../helpers/smtp-peer';
 
 /**
@@ -29,6 +30,8 @@ let api: TestApi & { url: string };
 // What outlives a restart of the app: its settings file and the OS keychain.
 const settings = new MemorySettingsStore({ language: 'en', theme: 'light' });
 const secrets = new MemorySecretStore();
+// The test's phone: the texts the API sends.
+const phone = new SmsInbox();
 
 /** Main's services and the web host, as one start of the app makes them. */
 async function launch(): Promise<void> {
@@ -60,7 +63,7 @@ async function openApp(): Promise<Page> {
 
 beforeAll(async () => {
   outDir = await buildRenderer();
-  api = await listeningApi();
+  api = await listeningApi({ smsProvider: phone });
   settings.update({ serverUrl: api.url });
   await launch();
   browser = await launchChromium();
@@ -142,6 +145,8 @@ describe('the desktop UI against a real account API', () => {
 
     // First MFA setup: the authenticator app, with the code computed from the key on the screen.
     await reached(page, 'Set up multi-factor authentication', 'setup-mfa');
+    // The aim is said from the first screen on, not only after the first factor.
+    expect(await page.getByText('Set up at least 2 of the 3').isVisible()).toBe(true);
     await expect
       .poll(() => page.getByRole('region', { name: 'Status' }).innerText(), polling)
       .toContain(`Signed in as ${email}`);
@@ -174,6 +179,26 @@ describe('the desktop UI against a real account API', () => {
     await page.getByRole('button', { name: 'Confirm and turn on' }).click();
 
     await reached(page, 'Your factors are set up', 'setup-done');
+    // Adding the third is offered, but "Go to My details" is the one primary button.
+    expect(await page.getByRole('button', { name: 'Add this factor' }).getAttribute('class')).toContain(
+      'button-secondary',
+    );
+    expect(await page.getByRole('radio', { name: /Code by SMS/ }).isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Add this factor' }).click();
+    await reached(page, 'Set up codes by SMS', 'setup-sms');
+    const mobile = uniqueMobile();
+    await page.getByLabel('Mobile number').fill(mobile);
+    await page.getByRole('button', { name: 'Send me a code' }).click();
+    await expect.poll(() => page.getByText(/We sent a code to/).isVisible(), polling).toBe(true);
+    await page.getByLabel('Code', { exact: true }).fill(await phone.lastCodeTo(api, mobile));
+    await page.getByRole('button', { name: 'Confirm and turn on' }).click();
+    await reached(page, 'Your factors are set up', 'setup-all');
+    // All three kinds set up: nothing preselected, so no one-click duplicate beside "Go to My details".
+    expect(await page.getByRole('radio', { checked: true }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Add this factor' }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Go to My details' }).getAttribute('class')).toContain(
+      'button-primary',
+    );
     await page.getByRole('button', { name: 'Make recovery codes' }).click();
     await reached(page, 'Your recovery codes', 'recovery-codes');
     const codes = await page
@@ -219,9 +244,27 @@ describe('the desktop UI against a real account API', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await reached(page, 'My details', 'my-details-trusted');
 
-    // Changing factors after a trusted sign-in asks for a factor first (step-up).
+    // Changing factors after a trusted sign-in asks for a factor first (step-up), with no "Loading…"
+    // or "Manage MFA" heading flashing before it.
+    await page.evaluate(`(() => {
+      window.shown = [];
+      const note = () => {
+        const seen = [document.querySelector('h2')?.textContent ?? '', document.body.innerText.includes('Loading') ? 'Loading' : ''];
+        for (const text of seen) if (text && window.shown.at(-1) !== text) window.shown.push(text);
+      };
+      new MutationObserver(note).observe(document.body, { childList: true, subtree: true, characterData: true });
+    })()`);
     await page.getByRole('button', { name: 'Manage MFA' }).click();
     await reached(page, 'Confirm it is you', 'manage-step-up');
+    const shown = (await page.evaluate('window.shown')) as string[];
+    expect(shown.filter((text) => text !== 'My details')).toEqual(['Confirm it is you']);
+    // Says what the code is for, and what happens next with the chosen factor.
+    expect(await page.getByText('before changing your factors').isVisible()).toBe(true);
+    expect(await page.getByText('sign-in code').count()).toBe(0);
+    await page.getByRole('radio', { name: 'Authenticator app' }).check();
+    expect(await page.getByRole('button', { name: 'Enter the code from your app' }).isVisible()).toBe(true);
+    await page.getByRole('radio', { name: /^Email to / }).check();
+    expect(await page.getByRole('button', { name: 'Send me a code' }).isVisible()).toBe(true);
     await page.getByRole('button', { name: 'Back' }).click();
     await reached(page, 'My details', 'my-details-trusted');
 
@@ -232,7 +275,9 @@ describe('the desktop UI against a real account API', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await reached(page, 'Confirm it is you', 'mfa-choose');
     await page.getByRole('radio', { name: 'Authenticator app' }).check();
-    await page.getByRole('button', { name: 'Send me a code' }).click();
+    // Nothing is sent for the authenticator app: the button says so.
+    expect(await page.getByRole('button', { name: 'Send me a code' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Enter the code from your app' }).click();
     await reached(page, 'Enter your code', 'mfa-code-totp');
     api.clock.advance(30_000); // the enrollment used this step; a code is good once
     await page.getByLabel('Code', { exact: true }).fill(await totpCode(key, api));
@@ -248,18 +293,22 @@ describe('the desktop UI against a real account API', () => {
       .getByRole('button', { name: 'Remove' })
       .click();
     await expect.poll(() => page.getByText('Authenticator app was removed.').isVisible(), polling).toBe(true);
-    await page.getByRole('button', { name: /^Remove Email to / }).click();
+    await page.getByRole('button', { name: /^Remove SMS to / }).click();
+    // One message at a time: the earlier "… was removed." goes with the next attempt.
+    expect(await page.getByText('Authenticator app was removed.').count()).toBe(0);
     await page
-      .getByRole('group', { name: /^Remove Email to .*\?$/ })
+      .getByRole('group', { name: /^Remove SMS to .*\?$/ })
       .getByRole('button', { name: 'Remove' })
       .click();
-    await expect
-      .poll(
-        () =>
-          page.getByText('This is your last factor, so it cannot be removed.', { exact: false }).isVisible(),
-        polling,
-      )
-      .toBe(true);
+    await expect.poll(() => page.getByText(/^SMS to .* was removed\.$/).isVisible(), polling).toBe(true);
+    // The last factor: its Remove is disabled, the reason beside it before anyone confirms.
+    const lastRemove = page.getByRole('button', { name: /^Remove Email to / });
+    await expect.poll(() => lastRemove.isDisabled(), polling).toBe(true);
+    expect(await lastRemove.getAttribute('aria-describedby')).toBeTruthy();
+    const reason = page.getByText('This is your last factor, so it cannot be removed.', { exact: false });
+    expect(await reason.isVisible()).toBe(true);
+    expect(await page.getByRole('group', { name: /^Remove Email to .*\?$/ }).count()).toBe(0);
+    expect(await page.getByRole('alert').count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
     if (process.env.UPDATE_SCREENSHOTS === '1')
       writeFileSync(path.resolve('docs/screenshots', 'manage-last-factor.png'), await page.screenshot());
@@ -323,7 +372,7 @@ describe('the desktop UI against a real account API', () => {
     await page.keyboard.press('Tab');
     expect(await focused()).toBe('Authenticator app');
     await page.keyboard.press('Tab');
-    expect(await focused()).toBe('Send me a code');
+    expect(await focused()).toBe('Enter the code from your app');
     await page.keyboard.press('Enter');
 
     await reached(page, 'Enter your code', 'mfa-code-totp');
@@ -332,6 +381,61 @@ describe('the desktop UI against a real account API', () => {
     await page.keyboard.type(await totpCode(account.totpSecret, api));
     await page.keyboard.press('Enter');
     await reached(page, 'My details', 'my-details');
+    await page.close();
+  });
+
+  it('offers a way back to sign in from the factor choice, the mail step and an expired link', async () => {
+    await relaunch();
+    api.clock.set(Date.now());
+    const account = await accountWithTotp(api);
+    settings.update({ lastEmail: null });
+    const page = await openApp();
+    await reached(page, 'Sign in', 'sign-in');
+    const signInUntilFactors = async () => {
+      await page.getByLabel('Email').fill(account.email);
+      await page.getByLabel('Password').fill(account.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await reached(page, 'Confirm it is you', 'mfa-choose');
+    };
+
+    // The factor choice: a link back, and the Account tab itself, leave for the sign-in form.
+    await signInUntilFactors();
+    await page.getByRole('button', { name: 'Back to sign in' }).click();
+    await reached(page, 'Sign in', 'sign-in');
+    await signInUntilFactors();
+    await page.getByRole('button', { name: 'Account', exact: true }).click();
+    await reached(page, 'Sign in', 'sign-in');
+    // Another tab keeps the step: the code may have to be read in the authenticator.
+    await signInUntilFactors();
+    await page.getByRole('button', { name: 'Authenticator', exact: true }).click();
+    await page.getByRole('button', { name: 'Account', exact: true }).click();
+    await reached(page, 'Confirm it is you', 'mfa-choose');
+    await page.getByRole('button', { name: 'Back to sign in' }).click();
+    await reached(page, 'Sign in', 'sign-in');
+
+    // "Check your mail" after signing up.
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await reached(page, 'Create your WEM account', 'signup');
+    const email = uniqueEmail('ui-back');
+    await page.getByLabel('First name').fill('Jan');
+    await page.getByLabel('Last name').fill('Jansen');
+    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('Password', { exact: true }).fill('quiet orchard window');
+    await page.getByLabel('I accept the terms').check();
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await reached(page, 'Check your mail', 'check-mail');
+    await page.getByRole('button', { name: 'Back to sign in' }).click();
+    await reached(page, 'Sign in', 'sign-in');
+
+    // "This link has expired": the link opened after its lifetime.
+    const [mail] = await api.mailsTo(email);
+    const token = new URL(linkIn(mail!)).searchParams.get('token') ?? '';
+    api.clock.advance(49 * 60 * 60 * 1000);
+    host.emit('deepLink', { kind: 'activate', token });
+    await reached(page, 'This link has expired', 'activation-expired');
+    api.clock.set(Date.now());
+    await page.getByRole('button', { name: 'Back to sign in' }).click();
+    await reached(page, 'Sign in', 'sign-in');
     await page.close();
   });
 
@@ -394,6 +498,8 @@ describe('the desktop UI against a real account API', () => {
         polling,
       )
       .toBe(true);
+    // The server's reason is said once: under the field, not again in the strength line.
+    expect(await page.getByText('one of the first that attackers try', { exact: false }).count()).toBe(1);
     await page.getByLabel('New password').fill('lantern harbour violet 42');
     await page.getByRole('button', { name: 'Activate with this password' }).click();
     await reached(page, 'Your account is active', 'activation-done');

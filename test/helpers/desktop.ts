@@ -1,12 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startTestApi, type TestApi } from './harness';
+import { startTestApi, type TestApi, type TestApiOptions } from './harness';
 
 export { MemorySecretStore } from './memory-secret-store';
 
 /** A test API (SQLite) listening on a real loopback port, so the desktop services speak real HTTP. */
-export async function listeningApi(): Promise<TestApi & { url: string }> {
-  const api = await startTestApi('sqlite');
+export async function listeningApi(options: TestApiOptions = {}): Promise<TestApi & { url: string }> {
+  const api = await startTestApi('sqlite', options);
   await api.api.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = api.api.app.server.address() as AddressInfo;
   return Object.assign(api, { url: `http://127.0.0.1:${port}` });

@@ -127,6 +127,16 @@ export function App() {
     void refresh();
   }
 
+  /**
+   * Another tab keeps the account flow's step (the authenticator's code may be needed there); the
+   * Account tab clicked while showing leaves a sign-in in progress for the sign-in form.
+   */
+  function choose(name: Tab) {
+    if (name === 'account' && tab === 'account' && (screen.name === 'mfa' || screen.name === 'mfaReset'))
+      setScreen({ name: 'signIn' });
+    setTab(name);
+  }
+
   function current() {
     switch (screen.name) {
       case 'signIn':
@@ -156,6 +166,7 @@ export function App() {
             email={screen.email}
             online={online}
             onHaveLink={() => setScreen({ name: 'activation' })}
+            onSignIn={signIn}
           />
         );
       case 'activation':
@@ -245,7 +256,7 @@ export function App() {
               type="button"
               className="tab"
               aria-current={tab === name ? 'page' : undefined}
-              onClick={() => setTab(name)}
+              onClick={() => choose(name)}
             >
               {t(`app.tab.${name}`)}
             </button>

@@ -125,6 +125,9 @@ export function ActivationScreen({ token, online, onSignIn, onResent }: Activati
             <Button type="submit" busy={resend.busy} busyLabel={t('checkMail.resending')} disabled={!online}>
               {t('activation.newLink')}
             </Button>
+            <Button variant="link" onClick={onSignIn}>
+              {t('common.backToSignIn')}
+            </Button>
           </div>
         </form>
         <p className="muted small">{t('activation.support')}</p>

@@ -55,22 +55,27 @@ export function useFactorChallenge(
   };
 }
 
-/** The factors as radio buttons, labelled the way the user recognises them. */
+/**
+ * The factors as radio buttons, labelled the way the user recognises them. The legend says what the
+ * code is for: signing in unless told otherwise (step-up says it is for changing factors).
+ */
 export function FactorRadios({
   factors,
   chosen,
   name,
+  legend,
   onChoose,
 }: {
   factors: readonly ChoosableFactor[];
   chosen: string;
   name: string;
+  legend?: string;
   onChoose: (id: string) => void;
 }) {
   const { t } = useTranslation();
   return (
     <fieldset className="factor-list">
-      <legend>{t('mfa.chooseIntro')}</legend>
+      <legend>{legend ?? t('mfa.chooseIntro')}</legend>
       {factors.map((option) => (
         <label key={option.id} className="factor-option">
           <input

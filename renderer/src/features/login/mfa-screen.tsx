@@ -5,6 +5,7 @@ import { Button } from '../../components/button';
 import { Card } from '../../components/card';
 import { Checkbox } from '../../components/checkbox';
 import { invoke } from '../../lib/bridge';
+import { proceedBusyLabel, proceedLabel } from './factor-label';
 import { CodeEntry, FactorRadios, useFactorChallenge, type ChoosableFactor } from './factor-challenge';
 
 interface MfaScreenProps {
@@ -21,6 +22,7 @@ export function MfaScreen({ factors, online, onSignedIn, onCantUse, onStartAgain
   const flow = useFactorChallenge(factors, (factorId) => invoke('login.challenge', { factorId }));
   const [trust, setTrust] = useState(false);
   const { chosen, factor, challenge, code, send, verify } = flow;
+  const tr = (key: string, options?: Record<string, unknown>) => t(key, options ?? {});
   const mustRestart = ['login_expired', 'login_not_found', 'too_many_attempts', 'no_login_in_progress'];
 
   async function submitCode() {
@@ -46,13 +48,16 @@ export function MfaScreen({ factors, online, onSignedIn, onCantUse, onStartAgain
             <Button
               type="submit"
               busy={send.busy}
-              busyLabel={t('mfa.choosing')}
+              busyLabel={proceedBusyLabel(factor?.type, tr)}
               disabled={!online || !chosen}
             >
-              {t('mfa.choose')}
+              {proceedLabel(factor?.type, tr)}
             </Button>
             <Button variant="link" onClick={onCantUse}>
               {t('mfa.cantUse')}
+            </Button>
+            <Button variant="link" onClick={onStartAgain}>
+              {t('common.backToSignIn')}
             </Button>
           </div>
         </form>

@@ -11,6 +11,7 @@ export function FactorTypeChoice({
   recommended,
   present = [],
   submitLabel,
+  submitVariant = 'primary',
   onChoose,
 }: {
   online: boolean;
@@ -18,18 +19,21 @@ export function FactorTypeChoice({
   /** Kinds the account has already: the choice starts at one it does not have. */
   present?: readonly string[];
   submitLabel: string;
+  /** Secondary when another button is the way on (after setup is done). */
+  submitVariant?: 'primary' | 'secondary';
   onChoose: (type: NewFactorType) => void;
 }) {
   const { t } = useTranslation();
-  const [chosen, setChosen] = useState<NewFactorType>(
-    recommended ?? types.find((type) => !present.includes(type)) ?? 'totp',
+  // Every kind present: nothing is preselected, so a duplicate is a deliberate choice.
+  const [chosen, setChosen] = useState<NewFactorType | undefined>(
+    recommended ?? types.find((type) => !present.includes(type)),
   );
   return (
     <form
       className="stack"
       onSubmit={(event) => {
         event.preventDefault();
-        onChoose(chosen);
+        if (chosen) onChoose(chosen);
       }}
     >
       <fieldset className="factor-list">
@@ -52,7 +56,7 @@ export function FactorTypeChoice({
         ))}
       </fieldset>
       <div className="actions">
-        <Button type="submit" disabled={!online}>
+        <Button type="submit" variant={submitVariant} disabled={!online || !chosen}>
           {submitLabel}
         </Button>
       </div>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MeResponse } from '../../../../common/contract/http';
 import { Alert } from '../../components/alert';
@@ -42,6 +42,7 @@ export function ManageMfaScreen({
   // The server said step_up_required although our clock thought otherwise: ask, whatever the clock says.
   const [mustStepUp, setMustStepUp] = useState(false);
   const secondsLeft = useCountdown(privilegedUntil(me, steppedUpAt));
+  const slow = useAfter(loadingDelayMs);
   const stepUpNeeded = () => {
     setSteppedUpAt(undefined);
     setMustStepUp(true);
@@ -60,6 +61,8 @@ export function ManageMfaScreen({
   }
 
   if (!me) {
+    // Usually the details come within a blink and the step-up follows: no "Loading…" in between.
+    if (!error && !slow) return null;
     return (
       <Card title={t('manage.title')}>
         {error ? (
@@ -138,10 +141,12 @@ export function ManageMfaScreen({
             factor={factor}
             label={label(factor)}
             online={online}
+            isLast={factor.status === 'active' && factor.type !== 'recovery_codes' && active.length === 1}
             onRemoved={() => {
               setNotice(t('manage.removed', { factor: label(factor) }));
               void reload();
             }}
+            onAttempt={() => setNotice(undefined)}
             onStepUpNeeded={stepUpNeeded}
           />
         ))}
@@ -184,25 +189,49 @@ export function ManageMfaScreen({
   );
 }
 
+/** How long the details may take before "Loading…" is shown: most answers come well within it. */
+const loadingDelayMs = 400;
+
+/** False until `ms` after the first render. */
+function useAfter(ms: number): boolean {
+  const [passed, setPassed] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setPassed(true), ms);
+    return () => clearTimeout(timer);
+  }, [ms]);
+  return passed;
+}
+
+/**
+ * One factor with its Remove. The last factor that counts (the server refuses to remove it) has its
+ * Remove disabled with the reason beside it, before anyone confirms. `onAttempt` lets the screen clear
+ * an earlier message, so one message shows at a time.
+ */
 function FactorRow({
   factor,
   label,
   online,
+  isLast,
   onRemoved,
+  onAttempt,
   onStepUpNeeded,
 }: {
   factor: MeResponse['factors'][number];
   label: string;
   online: boolean;
+  isLast: boolean;
   onRemoved: () => void;
+  onAttempt: () => void;
   onStepUpNeeded: () => void;
 }) {
   const { t, i18n } = useTranslation();
+  const reasonId = useId();
   const [confirming, setConfirming] = useState(false);
   const remove = useSubmit([]);
   const when = (iso: string) => new Date(iso).toLocaleDateString(i18n.language, { dateStyle: 'medium' });
 
   async function confirmRemove() {
+    onAttempt();
     const result = await remove.run(
       () => invoke('factors.remove', { factorId: factor.id }),
       ['step_up_required'],
@@ -225,7 +254,11 @@ function FactorRow({
               ? t('manage.lastUsed', { date: when(factor.lastUsedAt) })
               : t('manage.added', { date: when(factor.createdAt) })}
         </span>
-        {remove.error.message ? (
+        {isLast ? (
+          <span id={reasonId} className="muted small block">
+            {t('manage.lastFactor')}
+          </span>
+        ) : remove.error.message ? (
           <p className="field-error" role="alert">
             {remove.code === 'last_factor' ? t('manage.lastFactor') : remove.error.message}
           </p>
@@ -250,9 +283,13 @@ function FactorRow({
       ) : (
         <Button
           variant="secondary"
-          disabled={!online}
+          disabled={!online || isLast}
           aria-label={t('manage.removeNamed', { factor: label })}
-          onClick={() => setConfirming(true)}
+          aria-describedby={isLast ? reasonId : undefined}
+          onClick={() => {
+            onAttempt();
+            setConfirming(true);
+          }}
         >
           {t('manage.remove')}
         </Button>

@@ -99,6 +99,7 @@ export function SetupMfaScreen({
         present={active.map((factor) => factor.type)}
         recommended={active.some((f) => f.type === 'totp') ? undefined : 'totp'}
         submitLabel={active.length === 0 ? t('setup.continue') : t('setup.addAnother')}
+        submitVariant={active.length >= 2 ? 'secondary' : 'primary'}
         onChoose={(type) => {
           setAdded(undefined);
           setPhase({ name: 'adding', type });

@@ -3,6 +3,7 @@ import type { MeResponse } from '../../../../common/contract/http';
 import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
 import { invoke } from '../../lib/bridge';
+import { proceedBusyLabel, proceedLabel } from '../login/factor-label';
 import { CodeEntry, FactorRadios, useFactorChallenge } from '../login/factor-challenge';
 
 /**
@@ -24,6 +25,7 @@ export function StepUp({
   const usable = factors.filter((factor) => factor.status === 'active');
   const flow = useFactorChallenge(usable, (factorId) => invoke('stepUp.challenge', { factorId }));
   const { factor, challenge, send, verify } = flow;
+  const tr = (key: string, options?: Record<string, unknown>) => t(key, options ?? {});
 
   async function submit() {
     const result = await verify.run(() =>
@@ -42,16 +44,22 @@ export function StepUp({
         }}
       >
         <p>{t('manage.stepUpIntro')}</p>
-        <FactorRadios factors={usable} chosen={flow.chosen} name="step-up-factor" onChoose={flow.setChosen} />
+        <FactorRadios
+          factors={usable}
+          chosen={flow.chosen}
+          name="step-up-factor"
+          legend={t('manage.stepUpChoose')}
+          onChoose={flow.setChosen}
+        />
         {send.error.message ? <Alert tone="error">{send.error.message}</Alert> : null}
         <div className="actions">
           <Button
             type="submit"
             busy={send.busy}
-            busyLabel={t('mfa.choosing')}
+            busyLabel={proceedBusyLabel(factor?.type, tr)}
             disabled={!online || !flow.chosen}
           >
-            {t('manage.stepUpContinue')}
+            {proceedLabel(factor?.type, tr)}
           </Button>
           <Button variant="link" onClick={onCancel}>
             {t('common.back')}

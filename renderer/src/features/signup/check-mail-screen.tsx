@@ -14,9 +14,10 @@ interface CheckMailScreenProps {
   email: string;
   online: boolean;
   onHaveLink: () => void;
+  onSignIn: () => void;
 }
 
-export function CheckMailScreen({ email, online, onHaveLink }: CheckMailScreenProps) {
+export function CheckMailScreen({ email, online, onHaveLink, onSignIn }: CheckMailScreenProps) {
   const { t } = useTranslation();
   const { busy, error, run } = useSubmit([]);
   const [until, setUntil] = useState<number | undefined>(() =>
@@ -49,6 +50,11 @@ export function CheckMailScreen({ email, online, onHaveLink }: CheckMailScreenPr
           onClick={() => void resend()}
         >
           {wait > 0 ? t('common.resendIn', { seconds: wait }) : t('checkMail.resend')}
+        </Button>
+      </div>
+      <div className="actions">
+        <Button variant="link" onClick={onSignIn}>
+          {t('common.backToSignIn')}
         </Button>
       </div>
     </Card>

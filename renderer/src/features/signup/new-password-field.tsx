@@ -19,6 +19,11 @@ interface NewPasswordFieldProps {
 export function NewPasswordField({ label, value, onChange, error, context = {} }: NewPasswordFieldProps) {
   const { t } = useTranslation();
   const meterId = useId();
+  // The server's reason under the field is not repeated in the strength line.
+  const strength = passwordStrength(value, context);
+  const problems = strength.problems.filter(
+    (problem) => !error?.includes(t(`passwordProblem.${problem}`)),
+  );
   return (
     <div className="stack">
       <TextField
@@ -32,7 +37,7 @@ export function NewPasswordField({ label, value, onChange, error, context = {} }
         error={error}
         aria-describedby={meterId}
       />
-      <PasswordMeter strength={passwordStrength(value, context)} id={meterId} />
+      <PasswordMeter strength={{ ...strength, problems }} id={meterId} />
     </div>
   );
 }
