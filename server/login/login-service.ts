@@ -18,6 +18,8 @@ export const loginIpLimit = { max: 100, windowMs: 15 * 60_000 };
 /** Wrong passwords with one trusted computer's token per hour before it stops bypassing the guard. */
 export const trustedComputerPasswordBudget = { max: 5, windowMs: 3_600_000 };
 
+type Account = NonNullable<Awaited<ReturnType<typeof accountStore.byEmail>>>;
+
 export interface LoginInput {
   email: string;
   password: string;
@@ -69,7 +71,8 @@ export class LoginService {
       }
     }
 
-    const account = await this.findAccount(emailNormalized);
+    // A trusted computer's check already read the account.
+    const account = trusted?.account ?? (await this.findAccount(emailNormalized));
     if (!account) {
       await this.ctx.hasher.verifyDummy(input.password);
       throw new ApiError('invalid_credentials');
@@ -151,14 +154,14 @@ export class LoginService {
   private async trustedComputer(
     emailNormalized: string,
     deviceToken: string | undefined,
-  ): Promise<{ budgetKey: string } | undefined> {
+  ): Promise<{ budgetKey: string; account: Account } | undefined> {
     if (!deviceToken) return undefined;
     const account = await this.findAccount(emailNormalized);
     const deviceId = account && (await this.devices.live(this.ctx.db, account.id, deviceToken));
     if (!deviceId) return undefined;
     const budgetKey = `device-login:${deviceId}`;
     const budget = await this.ctx.limiter.consume(budgetKey, trustedComputerPasswordBudget);
-    return budget.allowed ? { budgetKey } : undefined;
+    return budget.allowed ? { budgetKey, account } : undefined;
   }
 
   /** Someone is failing at this account's password: its owner hears of it, once a day. */
@@ -166,7 +169,7 @@ export class LoginService {
     await abuseNoticeToOwner(this.ctx, this.ctx.db, accountId, 'password_attempts');
   }
 
-  private findAccount(emailNormalized: string) {
+  private findAccount(emailNormalized: string): Promise<Account | undefined> {
     return accountStore.byEmail(this.ctx.db, emailNormalized);
   }
 }
