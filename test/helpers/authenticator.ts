@@ -265,3 +265,17 @@ export async function rewriteVaultEntries(
     }),
   );
 }
+
+/** Every field a code view may carry: none of them a secret (docs/security.md 22). */
+export const codeViewFields = [
+  'code',
+  'digits',
+  'id',
+  'issuer',
+  'label',
+  'nextCode',
+  'period',
+  'problem',
+  'secondsLeft',
+  'type',
+].sort();
