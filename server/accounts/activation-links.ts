@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { Database } from '../db/schema';
+import type { Database, Db } from '../db/schema';
 import type { ServerContext } from '../context';
 import { issueToken } from '../support/secret-token';
 import { accountStore } from './account-store';
@@ -64,6 +64,41 @@ export async function latestSignup(
     .orderBy('created_at', 'desc')
     .executeTakeFirst();
   return parseSignup(newest?.signup ?? null);
+}
+
+/** A link and the account it activates, by the link's id. */
+export async function linkWithAccount(db: Db, id: string) {
+  return db
+    .selectFrom('activation_links')
+    .innerJoin('accounts', 'accounts.id', 'activation_links.account_id')
+    .select([
+      'activation_links.id',
+      'activation_links.account_id',
+      'activation_links.secret_hash',
+      'activation_links.expires_at',
+      'activation_links.used_at',
+      'activation_links.superseded_at',
+      'activation_links.signup',
+      'accounts.activated_at',
+      'accounts.contested_at',
+      'accounts.email',
+      'accounts.first_name',
+      'accounts.last_name',
+    ])
+    .where('activation_links.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** Uses a link, once: of two parallel activations only one finds it unused. */
+export async function consumeLink(db: Db, id: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('activation_links')
+    .set({ used_at: now })
+    .where('id', '=', id)
+    .where('used_at', 'is', null)
+    .where('superseded_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
 }
 
 export function parseSignup(json: string | null): PendingSignup | null {

@@ -6,7 +6,13 @@ import { ApiError } from '../http/api-error';
 import { checkPassword } from '../../common/domain/password-policy';
 import type { Db } from '../db/schema';
 import { parseToken, secretMatches } from '../support/secret-token';
-import { issueActivationLink, latestSignup, parseSignup } from './activation-links';
+import {
+  consumeLink,
+  issueActivationLink,
+  latestSignup,
+  linkWithAccount,
+  parseSignup,
+} from './activation-links';
 import { transact } from '../db/transact';
 import { accountStore } from './account-store';
 
@@ -51,14 +57,7 @@ export class ActivationService {
       // A second signup landed while the password was being hashed: this link may be someone else's.
       if (password === undefined && current.contested_at !== null)
         throw new ApiError('activation_password_required');
-      const consumed = await trx
-        .updateTable('activation_links')
-        .set({ used_at: now })
-        .where('id', '=', current.id)
-        .where('used_at', 'is', null)
-        .where('superseded_at', 'is', null)
-        .executeTakeFirst();
-      if (consumed.numUpdatedRows !== 1n) throw new ApiError('activation_used');
+      if (!(await consumeLink(trx, current.id, now))) throw new ApiError('activation_used');
       await accountStore.activate(trx, current.account_id, now, {
         ...(passwordHash === undefined ? {} : { password_hash: passwordHash }),
         ...(signup
@@ -82,25 +81,7 @@ export class ActivationService {
 
   /** The link behind a token if it may still activate; the contract's error otherwise. */
   private async usableLink(db: Db, parsed: { id: string; secret: string }) {
-    const link = await db
-      .selectFrom('activation_links')
-      .innerJoin('accounts', 'accounts.id', 'activation_links.account_id')
-      .select([
-        'activation_links.id',
-        'activation_links.account_id',
-        'activation_links.secret_hash',
-        'activation_links.expires_at',
-        'activation_links.used_at',
-        'activation_links.superseded_at',
-        'activation_links.signup',
-        'accounts.activated_at',
-        'accounts.contested_at',
-        'accounts.email',
-        'accounts.first_name',
-        'accounts.last_name',
-      ])
-      .where('activation_links.id', '=', parsed.id)
-      .executeTakeFirst();
+    const link = await linkWithAccount(db, parsed.id);
     if (!link || !secretMatches(parsed.secret, link.secret_hash)) throw new ApiError('activation_invalid');
     if (link.used_at !== null || link.activated_at !== null) throw new ApiError('activation_used');
     if (link.superseded_at !== null) {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { compiled, type Slots } from '../db/compiled';
+import { accountStore } from './account-store';
 import { asLocale } from '../../common/contract/fields';
 import type { MeResponse } from '../../common/contract/http';
 import type { Database } from '../db/schema';
@@ -8,35 +8,12 @@ import { toFactorView } from '../mfa/factor-management';
 import { iso } from '../support/clock';
 import type { Session } from '../sessions/sessions';
 
-const accountWithFactors = compiled((db, s: Slots<{ accountId: string }>) =>
-  db
-    .selectFrom('accounts')
-    .leftJoin('mfa_factors', 'mfa_factors.account_id', 'accounts.id')
-    .select([
-      'accounts.id',
-      'accounts.email',
-      'accounts.first_name',
-      'accounts.last_name',
-      'accounts.company',
-      'accounts.locale',
-      'accounts.created_at',
-      'mfa_factors.id as factor_id',
-      'mfa_factors.type as factor_type',
-      'mfa_factors.label as factor_label',
-      'mfa_factors.status as factor_status',
-      'mfa_factors.created_at as factor_created_at',
-      'mfa_factors.last_used_at as factor_last_used_at',
-    ])
-    .where('accounts.id', '=', s.accountId)
-    .orderBy('mfa_factors.created_at'),
-);
-
 /**
  * GET /v1/me: the account and its factors in one statement (a LEFT JOIN: an account without factors
  * is one row of nulls on the factor side), so the hottest authenticated read is one round trip.
  */
 export async function myDetails(db: Kysely<Database>, session: Session): Promise<MeResponse> {
-  const rows = await accountWithFactors.rows(db, { accountId: session.accountId });
+  const rows = await accountStore.withFactors(db, session.accountId);
   const account = rows[0];
   if (!account) throw new ApiError('unauthenticated');
   const factors = rows.flatMap((row) =>

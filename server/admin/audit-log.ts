@@ -50,6 +50,20 @@ const insertEntry = compiled((db, s: Slots<Insertable<AuditLogTable>>) =>
   }),
 );
 
+/** A sign-in of the account from this address, with a factor or a trusted computer, since then. */
+const signedInFrom = compiled((db, s: Slots<{ accountId: string; ip: string; since: number }>) =>
+  db
+    .selectFrom('audit_log')
+    .select('id')
+    .where('account_id', '=', s.accountId)
+    .where('at', '>', s.since)
+    .where('action', '=', 'login.succeeded')
+    .where('ip', '=', s.ip)
+    // A password alone (enrolling) proves nothing about who sits at that address.
+    .where('detail', 'not like', '%"scope":"enrollment"%')
+    .limit(1),
+);
+
 /** The append-only record of what happened to an account, written in the transaction that did it. */
 export class AuditLog {
   constructor(
@@ -67,5 +81,17 @@ export class AuditLog {
       detail: JSON.stringify(entry.detail ?? {}),
       ip: entry.ip ?? null,
     });
+  }
+
+  /** Whether the account signed in from `ip` (factor or trusted computer) after `since`. */
+  async signedInFrom(db: Db, where: { accountId: string; ip: string; since: number }): Promise<boolean> {
+    return (await signedInFrom.first(db, where)) !== undefined;
+  }
+
+  /** The newest entries, of one account or of all. */
+  async list(db: Db, query: { accountId?: string | undefined; limit: number }) {
+    let select = db.selectFrom('audit_log').selectAll().orderBy('at', 'desc').limit(query.limit);
+    if (query.accountId) select = select.where('account_id', '=', query.accountId);
+    return select.execute();
   }
 }

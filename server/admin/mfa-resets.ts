@@ -1,10 +1,13 @@
-import { sql } from 'kysely';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import { accountForMail, noticeToOwner } from '../mfa/notices';
 import { iso } from '../support/clock';
 import { transact } from '../db/transact';
 import { factorStore } from '../mfa/factor-store';
+import { MfaFlows } from '../mfa/flows';
+import { Sessions } from '../sessions/sessions';
+import { TrustedDevices } from '../sessions/trusted-devices';
+import { resetRequestStore, type ResetRequestStatus } from './reset-request-store';
 
 export type Decision = 'approve' | 'deny';
 
@@ -24,28 +27,18 @@ function actorName(decider: Decider): string {
  * is mailed to the owner and audited. Nobody decides their own request (docs/security.md 21).
  */
 export class MfaResets {
-  constructor(private readonly ctx: ServerContext) {}
+  private readonly sessions: Sessions;
+  private readonly devices: TrustedDevices;
+  private readonly flows: MfaFlows;
 
-  async list(status?: 'pending' | 'approved' | 'denied') {
-    let query = this.ctx.db
-      .selectFrom('mfa_reset_requests')
-      .innerJoin('accounts', 'accounts.id', 'mfa_reset_requests.account_id')
-      .select([
-        'mfa_reset_requests.id',
-        'mfa_reset_requests.account_id',
-        'mfa_reset_requests.reason',
-        'mfa_reset_requests.status',
-        'mfa_reset_requests.created_at',
-        'mfa_reset_requests.decided_at',
-        'mfa_reset_requests.decided_by',
-        'mfa_reset_requests.note',
-        'accounts.email',
-        'accounts.first_name',
-        'accounts.last_name',
-      ])
-      .orderBy('mfa_reset_requests.created_at');
-    if (status) query = query.where('mfa_reset_requests.status', '=', status);
-    const rows = await query.execute();
+  constructor(private readonly ctx: ServerContext) {
+    this.sessions = new Sessions(ctx);
+    this.devices = new TrustedDevices(ctx);
+    this.flows = new MfaFlows(ctx);
+  }
+
+  async list(status?: ResetRequestStatus) {
+    const rows = await resetRequestStore.listWithAccounts(this.ctx.db, status);
     return rows.map((r) => ({
       id: r.id,
       accountId: r.account_id,
@@ -75,58 +68,29 @@ export class MfaResets {
   ) {
     const now = this.ctx.clock.now();
     await transact(this.ctx, async (trx) => {
-      const request = await trx
-        .selectFrom('mfa_reset_requests')
-        .selectAll()
-        .where('id', '=', requestId)
-        .executeTakeFirst();
+      const request = await resetRequestStore.find(trx, requestId);
       if (!request)
         throw new ApiError('not_found', { message: `No MFA reset request has the id ${requestId}.` });
       if (decider.kind === 'support' && decider.accountId === request.account_id) {
         throw new ApiError('forbidden', { message: 'You cannot decide your own reset request.' });
       }
       // Decided once: a second, parallel decision finds the row no longer pending.
-      const claimed = await trx
-        .updateTable('mfa_reset_requests')
-        .set({
-          status: decision === 'approve' ? 'approved' : 'denied',
-          decided_at: now,
-          decided_by: actorName(decider),
-          note,
-        })
-        .where('id', '=', requestId)
-        .where('status', '=', 'pending')
-        .executeTakeFirst();
-      if (claimed.numUpdatedRows !== 1n) throw new ApiError('already_decided');
+      const claimed = await resetRequestStore.decide(trx, requestId, {
+        status: decision === 'approve' ? 'approved' : 'denied',
+        at: now,
+        by: actorName(decider),
+        note,
+      });
+      if (!claimed) throw new ApiError('already_decided');
 
       const account = await accountForMail(trx, request.account_id);
       if (decision === 'approve') {
         // The account starts over: another open request of it, approved later, would wipe factors enrolled since.
-        await trx
-          .updateTable('mfa_reset_requests')
-          .set({ status: 'denied', decided_at: now, decided_by: actorName(decider), note: supersededNote })
-          .where('account_id', '=', request.account_id)
-          .where('status', '=', 'pending')
-          .execute();
+        await resetRequestStore.denyPending(trx, request.account_id, now, actorName(decider), supersededNote);
         await factorStore.removeAll(trx, request.account_id);
-        await trx
-          .updateTable('sessions')
-          .set({ revoked_at: now })
-          .where('account_id', '=', request.account_id)
-          .where('revoked_at', 'is', null)
-          .execute();
-        await trx
-          .updateTable('trusted_devices')
-          .set({ revoked_at: now })
-          .where('account_id', '=', request.account_id)
-          .where('revoked_at', 'is', null)
-          .execute();
-        await trx
-          .updateTable('mfa_flows')
-          .set({ burned_at: now })
-          .where('account_id', '=', request.account_id)
-          .where(sql<boolean>`completed_at is null and burned_at is null`)
-          .execute();
+        await this.devices.revokeAll(trx, request.account_id);
+        await this.sessions.revokeAll(trx, request.account_id);
+        await this.flows.burnOpen(trx, request.account_id);
         await noticeToOwner(this.ctx, trx, account, 'mfa_reset_approved', { note });
       } else {
         await noticeToOwner(this.ctx, trx, account, 'mfa_reset_denied', { note });

@@ -3,6 +3,8 @@ import type { Dialect } from '../db/connect';
 import type { Database, Db } from '../db/schema';
 import type { Random } from '../support/random';
 import { SecretBox, sealedKeyId } from '../support/secret-key';
+import { outboxStore } from '../delivery/outbox-store';
+import { factorStore } from '../mfa/factor-store';
 
 /**
  * Re-encrypts every value sealed with the old server key (TOTP seeds, queued mail and SMS) with the
@@ -33,50 +35,14 @@ const sealedColumns: SealedColumn[] = [
   {
     name: 'mfa_factors.secret',
     purpose: 'totp',
-    async batch(trx, afterId, limit, lock) {
-      const query = trx
-        .selectFrom('mfa_factors')
-        .select(['id', 'secret'])
-        .where('secret', 'is not', null)
-        .where('id', '>', afterId)
-        .orderBy('id')
-        .limit(limit);
-      const rows = await (lock ? query.forUpdate() : query).execute();
-      return rows.map((row) => ({ id: row.id, sealed: row.secret ?? '' }));
-    },
-    async replace(trx, id, from, to) {
-      const result = await trx
-        .updateTable('mfa_factors')
-        .set({ secret: to })
-        .where('id', '=', id)
-        .where('secret', '=', from)
-        .executeTakeFirst();
-      return result.numUpdatedRows === 1n;
-    },
+    batch: (trx, afterId, limit, lock) => factorStore.sealedBatch(trx, afterId, limit, lock),
+    replace: (trx, id, from, to) => factorStore.replaceSealed(trx, id, from, to),
   },
   {
     name: 'outbox.payload',
     purpose: 'outbox',
-    async batch(trx, afterId, limit, lock) {
-      const query = trx
-        .selectFrom('outbox')
-        .select(['id', 'payload'])
-        .where('payload', 'is not', null)
-        .where('id', '>', afterId)
-        .orderBy('id')
-        .limit(limit);
-      const rows = await (lock ? query.forUpdate() : query).execute();
-      return rows.map((row) => ({ id: row.id, sealed: row.payload ?? '' }));
-    },
-    async replace(trx, id, from, to) {
-      const result = await trx
-        .updateTable('outbox')
-        .set({ payload: to })
-        .where('id', '=', id)
-        .where('payload', '=', from)
-        .executeTakeFirst();
-      return result.numUpdatedRows === 1n;
-    },
+    batch: (trx, afterId, limit, lock) => outboxStore.sealedBatch(trx, afterId, limit, lock),
+    replace: (trx, id, from, to) => outboxStore.replaceSealed(trx, id, from, to),
   },
 ];
 

@@ -37,13 +37,10 @@ export function adminRoutes(
   route(app, endpoints.denyMfaReset, decisionPreHandler, decide('deny'));
 
   route(app, endpoints.auditLog, preHandler, async (request) => {
-    let query = ctx.db
-      .selectFrom('audit_log')
-      .selectAll()
-      .orderBy('at', 'desc')
-      .limit(request.query.limit ?? 200);
-    if (request.query.accountId) query = query.where('account_id', '=', request.query.accountId);
-    const rows = await query.execute();
+    const rows = await ctx.audit.list(ctx.db, {
+      accountId: request.query.accountId,
+      limit: request.query.limit ?? 200,
+    });
     return rows.map((r) => ({
       id: r.id,
       at: iso(r.at),

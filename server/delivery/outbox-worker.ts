@@ -1,7 +1,8 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Logger } from 'pino';
 import type { Dialect } from '../db/connect';
 import type { Database, OutboxTable } from '../db/schema';
+import { outboxStore } from './outbox-store';
 import type { Clock } from '../support/clock';
 import type { Outbox } from './outbox';
 import type { MailTransport } from './transports';
@@ -118,22 +119,7 @@ export class OutboxWorker {
 
   private async claim(): Promise<Selectable<OutboxTable>[]> {
     const now = this.clock.now();
-    const due = this.db
-      .selectFrom('outbox')
-      .select('id')
-      .where('sent_at', 'is', null)
-      .where('failed_at', 'is', null)
-      .where('next_attempt_at', '<=', now)
-      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-      .orderBy('next_attempt_at')
-      .limit(this.batchSize);
-    const dueIds = this.dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
-    return this.db
-      .updateTable('outbox')
-      .set({ claimed_until: now + this.leaseMs })
-      .where('id', 'in', dueIds)
-      .returningAll()
-      .execute();
+    return outboxStore.claimDue(this.db, this.dialect, now, this.leaseMs, this.batchSize);
   }
 
   private async send(row: Selectable<OutboxTable>, payload: string): Promise<string> {
@@ -156,14 +142,7 @@ export class OutboxWorker {
     const renew = async (): Promise<boolean> => {
       if (claimedUntil === null) return false;
       const next = this.clock.now() + this.leaseMs;
-      const renewed = await this.db
-        .updateTable('outbox')
-        .set({ claimed_until: next })
-        .where('id', '=', row.id)
-        .where('claimed_until', '=', claimedUntil)
-        .where('sent_at', 'is', null)
-        .executeTakeFirst();
-      if (renewed.numUpdatedRows === 0n) return false;
+      if (!(await outboxStore.renewClaim(this.db, row.id, claimedUntil, next))) return false;
       claimedUntil = next;
       return true;
     };
@@ -183,17 +162,7 @@ export class OutboxWorker {
     if (!claim) return false;
     try {
       const via = await this.send(row, row.payload).finally(() => claim.release());
-      await this.db
-        .updateTable('outbox')
-        .set({
-          sent_at: this.clock.now(),
-          payload: null,
-          claimed_until: null,
-          last_error: null,
-          attempts: sql`attempts + 1`,
-        })
-        .where('id', '=', row.id)
-        .execute();
+      await outboxStore.markSent(this.db, row.id, this.clock.now());
       this.log.info(
         { outboxId: row.id, channel: row.channel, template: row.template, transport: via },
         'message delivered',
@@ -206,33 +175,20 @@ export class OutboxWorker {
       this.options.onDeliveryFailed?.(row.channel, permanent);
       if (permanent) {
         // The provider refused the message itself (e.g. an unreachable number): retrying cannot help.
-        await this.db
-          .updateTable('outbox')
-          .set({
-            attempts,
-            failed_at: this.clock.now(),
-            payload: null,
-            claimed_until: null,
-            last_error: reason,
-          })
-          .where('id', '=', row.id)
-          .execute();
+        await outboxStore.markFailed(this.db, row.id, attempts, this.clock.now(), reason);
         this.log.warn(
           { outboxId: row.id, channel: row.channel, template: row.template, reason },
           'message refused by the provider; not retried',
         );
         return false;
       }
-      await this.db
-        .updateTable('outbox')
-        .set({
-          attempts,
-          next_attempt_at: this.clock.now() + retryDelay(attempts),
-          claimed_until: null,
-          last_error: reason,
-        })
-        .where('id', '=', row.id)
-        .execute();
+      await outboxStore.scheduleRetry(
+        this.db,
+        row.id,
+        attempts,
+        this.clock.now() + retryDelay(attempts),
+        reason,
+      );
       this.log.warn(
         { outboxId: row.id, channel: row.channel, template: row.template, attempts, reason },
         'delivery failed; will retry',

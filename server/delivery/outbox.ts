@@ -4,6 +4,7 @@ import type { Database, Db } from '../db/schema';
 import type { Clock } from '../support/clock';
 import { newId, type Random } from '../support/random';
 import type { SecretBox } from '../support/secret-key';
+import { outboxStore } from './outbox-store';
 import { renderMail, type MailTemplate, type MailVariables } from './mail-templates';
 
 export interface QueuedSms {
@@ -58,21 +59,18 @@ export class Outbox {
   ): Promise<string> {
     const id = newId(this.random);
     const now = this.clock.now();
-    await trx
-      .insertInto('outbox')
-      .values({
-        id,
-        channel,
-        template,
-        payload: this.box.seal(JSON.stringify(payload)),
-        created_at: now,
-        next_attempt_at: now,
-        claimed_until: null,
-        sent_at: null,
-        failed_at: null,
-        last_error: null,
-      })
-      .execute();
+    await outboxStore.insert(trx, {
+      id,
+      channel,
+      template,
+      payload: this.box.seal(JSON.stringify(payload)),
+      created_at: now,
+      next_attempt_at: now,
+      claimed_until: null,
+      sent_at: null,
+      failed_at: null,
+      last_error: null,
+    });
     // Outside a transaction the row is there now; inside one, only once it commits (see committed()).
     if (trx.isTransaction) this.queuedIn.add(trx as Transaction<Database>);
     else this.onQueued();

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { outboxStore } from '../delivery/outbox-store';
 import type { Kysely } from 'kysely';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { endpoints } from '../../common/contract/endpoints';
@@ -62,18 +63,10 @@ export class Metrics {
       labelNames: ['channel'],
       registers,
       async collect() {
-        const rows = await db
-          .selectFrom('outbox')
-          .select(['channel', (eb) => eb.fn.countAll<number>().as('waiting')])
-          .where('sent_at', 'is', null)
-          .where('failed_at', 'is', null)
-          .groupBy('channel')
-          .execute()
-          .catch(() => undefined);
+        const waiting = await outboxStore.waitingByChannel(db).catch(() => undefined);
         this.reset();
         // Unreadable while the database is away: the series is absent rather than a false zero.
-        if (!rows) return;
-        const waiting = new Map(rows.map((row) => [row.channel, Number(row.waiting)]));
+        if (!waiting) return;
         for (const channel of ['mail', 'sms']) this.set({ channel }, waiting.get(channel) ?? 0);
       },
     });

@@ -1,4 +1,5 @@
 import type { ChallengeResponse, LoginVerifyResponse } from '../../common/contract/http';
+import { resetRequestStore } from '../admin/reset-request-store';
 import { asDeviceName } from '../../common/domain/text';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
@@ -107,31 +108,22 @@ export class MfaLogin {
     const requestId = await transact(this.ctx, async (trx) => {
       // Every request is kept as it was filed, side by side (docs/security.md 35): a second one must not
       // rewrite the reason support reads, and two competing requests are themselves worth seeing.
-      const pending = await trx
-        .selectFrom('mfa_reset_requests')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('account_id', '=', flow.account_id)
-        .where('status', '=', 'pending')
-        .executeTakeFirstOrThrow();
-      if (Number(pending.n) >= maxPendingResetRequests)
+      if ((await resetRequestStore.pendingCount(trx, flow.account_id)) >= maxPendingResetRequests)
         throw new ApiError('rate_limited', {
           message: 'Support already has your requests. Wait for their answer.',
         });
       const id = newId(this.ctx.random);
-      await trx
-        .insertInto('mfa_reset_requests')
-        .values({
-          id,
-          account_id: flow.account_id,
-          reason,
-          status: 'pending',
-          created_at: this.ctx.clock.now(),
-          decided_at: null,
-          decided_by: null,
-          note: null,
-          ip,
-        })
-        .execute();
+      await resetRequestStore.insert(trx, {
+        id,
+        account_id: flow.account_id,
+        reason,
+        status: 'pending',
+        created_at: this.ctx.clock.now(),
+        decided_at: null,
+        decided_by: null,
+        note: null,
+        ip,
+      });
       const account = await accountForMail(trx, flow.account_id);
       await noticeToOwner(this.ctx, trx, account, 'mfa_reset_requested', {});
       await this.ctx.audit.record(trx, {

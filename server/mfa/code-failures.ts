@@ -1,6 +1,5 @@
 import { isIPv6 } from 'node:net';
 import type { Db } from '../db/schema';
-import { compiled, type Slots } from '../db/compiled';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
 import type { Limit } from '../http/rate-limiter';
@@ -32,22 +31,8 @@ export interface ReservedAttempt {
   release(db?: Db): Promise<void>;
 }
 
-/** A sign-in of the account from this address, with a factor or a trusted computer, since then. */
-const signedInFrom = compiled((db, s: Slots<{ accountId: string; ip: string; since: number }>) =>
-  db
-    .selectFrom('audit_log')
-    .select('id')
-    .where('account_id', '=', s.accountId)
-    .where('at', '>', s.since)
-    .where('action', '=', 'login.succeeded')
-    .where('ip', '=', s.ip)
-    // A password alone (enrolling) proves nothing about who sits at that address.
-    .where('detail', 'not like', '%"scope":"enrollment"%')
-    .limit(1),
-);
-
 export class CodeFailures {
-  constructor(private readonly ctx: Pick<ServerContext, 'db' | 'clock' | 'limiter' | 'outbox'>) {}
+  constructor(private readonly ctx: Pick<ServerContext, 'db' | 'clock' | 'limiter' | 'outbox' | 'audit'>) {}
 
   /**
    * Takes one attempt from the budgets that apply to this source, before the code is checked, so
@@ -88,12 +73,11 @@ export class CodeFailures {
   /** Whether the account completed a sign-in from this address within the last 30 days. */
   private async familiar(accountId: string, ip: string | null): Promise<boolean> {
     if (!ip) return false;
-    const row = await signedInFrom.first(this.ctx.db, {
+    return this.ctx.audit.signedInFrom(this.ctx.db, {
       accountId,
       ip,
       since: this.ctx.clock.now() - familiarForMs,
     });
-    return row !== undefined;
   }
 }
 

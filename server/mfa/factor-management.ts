@@ -233,13 +233,7 @@ export class FactorManagement {
   private async enrollment(session: Session, factorId: string) {
     const factor = await factorStore.ofAccount(this.ctx.db, session.accountId, factorId);
     if (!factor || factor.status !== 'pending') throw new ApiError('factor_not_found');
-    const flow = await this.ctx.db
-      .selectFrom('mfa_flows')
-      .selectAll()
-      .where('factor_id', '=', factorId)
-      .where('kind', '=', 'enroll')
-      .orderBy('created_at', 'desc')
-      .executeTakeFirst();
+    const flow = await this.flows.latestEnrollment(this.ctx.db, factorId);
     return {
       flow: this.flows.usable(flow),
       factor: await this.challenges.factorFor(this.ctx.db, this.flows.usable(flow), factorId),

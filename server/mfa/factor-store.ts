@@ -162,4 +162,28 @@ export const factorStore = {
     if (postgres) query = query.forUpdate();
     return (await query.executeTakeFirst()) !== undefined;
   },
+
+  /** Sealed TOTP seeds after `afterId` in id order (locked on PostgreSQL): the key rotation's batches. */
+  async sealedBatch(db: Db, afterId: string, limit: number, lock: boolean) {
+    const query = db
+      .selectFrom('mfa_factors')
+      .select(['id', 'secret'])
+      .where('secret', 'is not', null)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit);
+    const rows = await (lock ? query.forUpdate() : query).execute();
+    return rows.map((row) => ({ id: row.id, sealed: row.secret ?? '' }));
+  },
+
+  /** Replaces a sealed seed only if it is still `from`. */
+  async replaceSealed(db: Db, id: string, from: string, to: string): Promise<boolean> {
+    const result = await db
+      .updateTable('mfa_factors')
+      .set({ secret: to })
+      .where('id', '=', id)
+      .where('secret', '=', from)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  },
 };

@@ -55,6 +55,35 @@ const completeFlow = compiled((db, s: Slots<{ id: string; now: number }>) =>
     .where('burned_at', 'is', null),
 );
 
+const openStepUp = compiled((db, s: Slots<{ sessionId: string; now: number }>) =>
+  db
+    .selectFrom('mfa_flows')
+    .selectAll()
+    .where('session_id', '=', s.sessionId)
+    .where('kind', '=', 'step_up')
+    .where('completed_at', 'is', null)
+    .where('expires_at', '>', s.now)
+    .orderBy('created_at', 'desc')
+    .limit(1),
+);
+const latestEnrollment = compiled((db, s: Slots<{ factorId: string }>) =>
+  db
+    .selectFrom('mfa_flows')
+    .selectAll()
+    .where('factor_id', '=', s.factorId)
+    .where('kind', '=', 'enroll')
+    .orderBy('created_at', 'desc')
+    .limit(1),
+);
+const burnFlow = compiled((db, s: Slots<{ id: string; now: number }>) =>
+  db
+    .updateTable('mfa_flows')
+    .set({ burned_at: s.now })
+    .where('id', '=', s.id)
+    .where('burned_at', 'is', null)
+    .where('completed_at', 'is', null),
+);
+
 /**
  * A flow is the stored state of one challenge: a login after its password, a step-up of a session, or
  * the first code of a new factor. Every step checks it is still valid (Kratos' Valid()). A code attempt
@@ -91,6 +120,16 @@ export class MfaFlows {
     return flowById.first(db, { id });
   }
 
+  /** The session's newest step-up flow that is neither completed nor expired (a burned one included). */
+  async openStepUp(db: Db, sessionId: string): Promise<MfaFlow | undefined> {
+    return openStepUp.first(db, { sessionId, now: this.ctx.clock.now() });
+  }
+
+  /** The newest enrollment flow of a pending factor. */
+  async latestEnrollment(db: Db, factorId: string): Promise<MfaFlow | undefined> {
+    return latestEnrollment.first(db, { factorId });
+  }
+
   /** The flow if it may take another step; the contract's error otherwise. */
   usable(flow: MfaFlow | undefined, expiredCode: 'login_expired' = 'login_expired'): MfaFlow {
     if (!flow) throw new ApiError('login_not_found');
@@ -121,13 +160,18 @@ export class MfaFlows {
     return result.numAffectedRows === 1n;
   }
 
-  private async burn(db: Db, flowId: string): Promise<void> {
+  /** Ends every open flow of an account (an approved MFA reset: its factors are gone). */
+  async burnOpen(db: Db, accountId: string): Promise<void> {
     await db
       .updateTable('mfa_flows')
       .set({ burned_at: this.ctx.clock.now() })
-      .where('id', '=', flowId)
-      .where('burned_at', 'is', null)
+      .where('account_id', '=', accountId)
       .where('completed_at', 'is', null)
+      .where('burned_at', 'is', null)
       .execute();
+  }
+
+  private async burn(db: Db, flowId: string): Promise<void> {
+    await burnFlow.run(db, { id: flowId, now: this.ctx.clock.now() });
   }
 }

@@ -1,6 +1,6 @@
 import type { ChallengeResponse } from '../../common/contract/http';
 import type { ServerContext } from '../context';
-import type { Session } from '../sessions/sessions';
+import type { Session, Sessions } from '../sessions/sessions';
 import { iso } from '../support/clock';
 import type { Challenges } from './challenges';
 import { privilegeMs } from '../sessions/privilege';
@@ -16,6 +16,7 @@ export class StepUp {
     private readonly ctx: ServerContext,
     private readonly flows: MfaFlows,
     private readonly challenges: Challenges,
+    private readonly sessions: Sessions,
   ) {}
 
   async challenge(session: Session, factorId: string, ip: string | null): Promise<ChallengeResponse> {
@@ -40,11 +41,7 @@ export class StepUp {
     const factor = await this.challenges.factorFor(this.ctx.db, flow, factorId);
     const privilegedUntil = this.ctx.clock.now() + privilegeMs;
     await this.challenges.verify(flow, factor, code, ip, async (trx) => {
-      await trx
-        .updateTable('sessions')
-        .set({ privileged_until: privilegedUntil })
-        .where('id', '=', session.id)
-        .execute();
+      await this.sessions.privilegeUntil(trx, session.id, privilegedUntil);
       await this.ctx.audit.record(trx, {
         accountId: session.accountId,
         actor: 'user',
@@ -58,16 +55,7 @@ export class StepUp {
 
   /** The session's live step-up flow; a burned one blocks until it expires, then a new one starts. */
   private async openFlow(session: Session): Promise<MfaFlow> {
-    const now = this.ctx.clock.now();
-    const open = await this.ctx.db
-      .selectFrom('mfa_flows')
-      .selectAll()
-      .where('session_id', '=', session.id)
-      .where('kind', '=', 'step_up')
-      .where('completed_at', 'is', null)
-      .where('expires_at', '>', now)
-      .orderBy('created_at', 'desc')
-      .executeTakeFirst();
+    const open = await this.flows.openStepUp(this.ctx.db, session.id);
     if (open) return this.flows.usable(open);
     return this.flows.create(this.ctx.db, 'step_up', session.accountId, { sessionId: session.id });
   }

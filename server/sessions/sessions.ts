@@ -118,6 +118,27 @@ export class Sessions {
       .execute();
   }
 
+  /** Marks the session as allowed to change factors until `until` (a step-up). */
+  async privilegeUntil(db: Db, sessionId: string, until: number): Promise<void> {
+    await db.updateTable('sessions').set({ privileged_until: until }).where('id', '=', sessionId).execute();
+  }
+
+  /**
+   * Ends the sessions a trusted computer opened without a factor (one device, or all of the account's),
+   * sparing the caller's.
+   */
+  async revokeTrusted(db: Db, accountId: string, deviceId?: string, except?: string): Promise<void> {
+    let query = db
+      .updateTable('sessions')
+      .set({ revoked_at: this.ctx.clock.now() })
+      .where('account_id', '=', accountId)
+      .where('trusted_device_id', 'is not', null)
+      .where('revoked_at', 'is', null);
+    if (deviceId) query = query.where('trusted_device_id', '=', deviceId);
+    if (except) query = query.where('id', '!=', except);
+    await query.execute();
+  }
+
   /** Ends the account's enrollment sessions: its first factor is in place, enrolling is over. */
   async revokeEnrollment(db: Db, accountId: string): Promise<void> {
     await db

@@ -2,6 +2,7 @@ import type { Db } from '../db/schema';
 import type { ServerContext } from '../context';
 import { asDeviceName } from '../../common/domain/text';
 import { iso } from '../support/clock';
+import { Sessions } from './sessions';
 import { issueToken, parseToken, secretMatches } from '../support/secret-token';
 
 export interface IssuedDevice {
@@ -16,7 +17,11 @@ export interface IssuedDevice {
  * second factor together with the right password of the same account. Explicit logout revokes it.
  */
 export class TrustedDevices {
-  constructor(private readonly ctx: Pick<ServerContext, 'clock' | 'random' | 'config'>) {}
+  private readonly sessions: Sessions;
+
+  constructor(private readonly ctx: Pick<ServerContext, 'db' | 'clock' | 'random' | 'config'>) {
+    this.sessions = new Sessions(ctx);
+  }
 
   async issue(db: Db, accountId: string, name: string | undefined): Promise<IssuedDevice> {
     const now = this.ctx.clock.now();
@@ -91,7 +96,7 @@ export class TrustedDevices {
       .where('account_id', '=', accountId)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
-    await this.endSessions(db, accountId, deviceId, exceptSessionId);
+    await this.sessions.revokeTrusted(db, accountId, deviceId, exceptSessionId);
     return result.numUpdatedRows === 1n;
   }
 
@@ -102,24 +107,7 @@ export class TrustedDevices {
       .where('account_id', '=', accountId)
       .where('revoked_at', 'is', null)
       .execute();
-    await this.endSessions(db, accountId, undefined, exceptSessionId);
-  }
-
-  private async endSessions(
-    db: Db,
-    accountId: string,
-    deviceId: string | undefined,
-    exceptSessionId: string | undefined,
-  ): Promise<void> {
-    let query = db
-      .updateTable('sessions')
-      .set({ revoked_at: this.ctx.clock.now() })
-      .where('account_id', '=', accountId)
-      .where('trusted_device_id', 'is not', null)
-      .where('revoked_at', 'is', null);
-    if (deviceId) query = query.where('trusted_device_id', '=', deviceId);
-    if (exceptSessionId) query = query.where('id', '!=', exceptSessionId);
-    await query.execute();
+    await this.sessions.revokeTrusted(db, accountId, undefined, exceptSessionId);
   }
 
   async list(db: Db, accountId: string, currentDeviceId: string | null) {
