@@ -45,9 +45,12 @@ export function loggerOptions(level: string): LoggerOptions {
  * time); the "incoming request" line only at debug, for following a request that hangs.
  */
 export function logRequests(app: ApiInstance): void {
-  app.addHook('onRequest', async (request) => {
-    request.log.debug({ req: request }, 'incoming request');
-  });
+  // A hook that does nothing at info still costs a call per request: only at debug is it added.
+  if (app.log.isLevelEnabled('debug')) {
+    app.addHook('onRequest', async (request) => {
+      request.log.debug({ req: request }, 'incoming request');
+    });
+  }
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       { req: request, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime },
