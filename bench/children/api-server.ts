@@ -39,9 +39,25 @@ const job = z.discriminatedUnion('kind', [
 
 const config = loadConfig(process.env);
 if (!config.secretKey) throw new Error('the benchmark sets SECRET_KEY so that it can seal TOTP seeds');
-const database = openDatabase(config.databaseUrl, config.dataDir);
-await migrateToLatest(database.db);
+const opened = openDatabase(config.databaseUrl, config.dataDir);
+await migrateToLatest(opened.db);
+/** Statements run and requests answered while a profiled pass counts them (profile-start … stop). */
+let counts: { statements: number; requests: number } | undefined;
+const database = {
+  ...opened,
+  // Every statement, compiled per shape or not, passes through transformResult once.
+  db: opened.db.withPlugin({
+    transformQuery: (args) => args.node,
+    transformResult: async (args) => {
+      if (counts) counts.statements += 1;
+      return args.result;
+    },
+  }),
+};
 const api = await buildApp({ config, database, startWorker: true });
+api.app.server.on('request', () => {
+  if (counts) counts.requests += 1;
+});
 const { context } = api;
 const db: Kysely<Database> = context.db;
 const masterKey = Buffer.from(config.secretKey, 'base64');
@@ -152,11 +168,14 @@ async function handle(raw: unknown): Promise<unknown> {
       // Finer than the 1 ms default: under logins the main thread is busy only a few percent of the time.
       await inspector.post('Profiler.setSamplingInterval', { interval: 100 });
       await inspector.post('Profiler.start');
+      counts = { statements: 0, requests: 0 };
       return {};
     case 'profile-stop': {
       const { profile } = await inspector.post('Profiler.stop');
       await inspector.post('Profiler.disable');
-      return cpuShares(profile);
+      const counted = counts ?? { statements: 0, requests: 0 };
+      counts = undefined;
+      return { ...cpuShares(profile), ...counted };
     }
     case 'seed-session': {
       const [account] = await seedAccounts(1, await knownHash);

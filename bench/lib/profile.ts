@@ -11,10 +11,11 @@ const categories: [name: string, test: RegExp][] = [
   ['garbage collection', /^\(garbage collector\)/],
   [
     'SQLite (better-sqlite3 executing)',
-    /^(executeQuery|prepare) .*node_modules\/(kysely\/dist\/esm\/dialect\/sqlite|better-sqlite3)\//,
+    // Kysely 0.29 ships dist/dialect/…, earlier versions dist/esm/dialect/….
+    /^(executeQuery|prepare) .*node_modules\/(kysely\/dist\/(esm\/)?dialect\/sqlite|better-sqlite3)\/|node_modules\/better-sqlite3\//,
   ],
   ['PostgreSQL client (pg)', /node_modules\/(pg|pg-protocol|pg-pool)\//],
-  ['Kysely (building and compiling queries)', /node_modules\/kysely\//],
+  ['Kysely (building, compiling, running queries)', /node_modules\/kysely\//],
   ['request logs (pino)', /node_modules\/(pino|sonic-boom|@pinojs)\/|server\/http\/logging/],
   ['zod (validation and serialisation)', /node_modules\/(zod|fastify-type-provider-zod)\//],
   ['crypto (hashes, AES, HMAC, TOTP)', /internal\/crypto|node_modules\/(otplib|@otplib|@noble|@scure)\//],
