@@ -151,14 +151,30 @@ const codeField = z
   .refine((value) => /^[\p{L}\p{N}\s-]+$/u.test(value), { error: 'invalid' });
 
 export const challengeRequest = z.object({ factorId: idField }).meta({ id: 'ChallengeRequest' });
+/**
+ * A challenge, by factor type: a code that was sent says where and when the next may be asked for; an
+ * authenticator app or a recovery code sends nothing, so its answer has neither.
+ */
+export const sendingFactorType = z.enum(['email', 'sms']);
+export type SendingFactorType = z.infer<typeof sendingFactorType>;
+export const isSendingType = (type: FactorType): type is SendingFactorType =>
+  (sendingFactorType.options as readonly FactorType[]).includes(type);
+
 export const challengeResponse = z
-  .object({
-    factorId: z.string(),
-    type: factorType,
-    sentTo: z.string().optional(),
-    expiresAt: isoTime,
-    resendAfter: isoTime.optional(),
-  })
+  .discriminatedUnion('type', [
+    z.object({
+      factorId: z.string(),
+      type: sendingFactorType,
+      sentTo: z.string(),
+      expiresAt: isoTime,
+      resendAfter: isoTime,
+    }),
+    z.object({
+      factorId: z.string(),
+      type: factorType.exclude(sendingFactorType.options),
+      expiresAt: isoTime,
+    }),
+  ])
   .meta({ id: 'Challenge' });
 export type ChallengeResponse = z.infer<typeof challengeResponse>;
 
@@ -217,6 +233,9 @@ export const factorView = z.object({
   label: z.string(),
   status: factorStatus,
 });
+/** Where a code went, when it stops working and when another may be asked for. */
+export const resendResponse = z.object({ sentTo: z.string(), expiresAt: isoTime, resendAfter: isoTime });
+
 /**
  * What adding a factor answers, by the added factor's type (docs/api.md): an authenticator's secret, where
  * an email or SMS code went, or the recovery codes, shown once. The type is `factor.type`, so this is a
@@ -231,7 +250,7 @@ export const addFactorResponse = z
     }),
     z.object({
       factor: factorView.extend({ type: z.enum(['email', 'sms']) }),
-      ...challengeResponse.pick({ sentTo: true, expiresAt: true, resendAfter: true }).shape,
+      ...resendResponse.shape,
     }),
     z.object({
       factor: factorView.extend({ type: z.literal('recovery_codes') }),
@@ -245,7 +264,6 @@ export type TotpAdded = Extract<AddFactorResponse, { secret: string }>;
 
 export const verifyFactorRequest = z.object({ code: codeField }).meta({ id: 'VerifyFactorRequest' });
 export const verifyFactorResponse = z.object({ factor: factorView, session: sessionView.optional() });
-export const resendResponse = z.object({ sentTo: z.string(), expiresAt: isoTime, resendAfter: isoTime });
 
 export const deviceView = z
   .object({

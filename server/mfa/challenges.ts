@@ -1,4 +1,4 @@
-import type { ChallengeResponse } from '../../common/contract/http';
+import { isSendingType, type ChallengeResponse } from '../../common/contract/http';
 import type { Transaction } from 'kysely';
 import type { ServerContext } from '../context';
 import type { Database } from '../db/schema';
@@ -42,6 +42,13 @@ export class Challenges {
     return factor;
   }
 
+  /** Sends the code of an email or SMS factor; a factor that sends nothing is not found here. */
+  async sendCode(flow: MfaFlow, factor: Factor, account: AccountForMail, ip: string | null) {
+    const sent = await this.send(flow, factor, account, ip);
+    if (!('sentTo' in sent)) throw new ApiError('factor_not_found');
+    return sent;
+  }
+
   async send(
     flow: MfaFlow,
     factor: Factor,
@@ -49,18 +56,20 @@ export class Challenges {
     ip: string | null,
   ): Promise<ChallengeResponse> {
     const strategy = this.strategy(factor.type);
-    if (!strategy.send) {
-      // An authenticator app or a recovery code: nothing to send, the user reads the code themselves.
-      return { factorId: factor.id, type: strategy.type, expiresAt: iso(flow.expires_at) };
+    const type = strategy.type;
+    if (isSendingType(type)) {
+      if (!strategy.send) throw new Error(`The ${type} factor has no way to send its code`);
+      const sent = await strategy.send(factor, flow, account, ip);
+      return {
+        factorId: factor.id,
+        type,
+        sentTo: sent.sentTo,
+        expiresAt: iso(sent.expiresAt),
+        resendAfter: iso(sent.resendAfter),
+      };
     }
-    const sent = await strategy.send(factor, flow, account, ip);
-    return {
-      factorId: factor.id,
-      type: strategy.type,
-      sentTo: sent.sentTo,
-      expiresAt: iso(sent.expiresAt),
-      resendAfter: iso(sent.resendAfter),
-    };
+    // An authenticator app or a recovery code: nothing to send, the user reads the code themselves.
+    return { factorId: factor.id, type, expiresAt: iso(flow.expires_at) };
   }
 
   /**

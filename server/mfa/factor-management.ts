@@ -92,7 +92,7 @@ export class FactorManagement {
     if (request.type === 'totp' && start.reveal) {
       response = { factor: { ...view, type: request.type }, ...start.reveal };
     } else {
-      const sent = await this.challenges.send(flow, factor, account, ip);
+      const sent = await this.challenges.sendCode(flow, factor, account, ip);
       response = {
         factor: { ...view, type: request.type === 'sms' ? 'sms' : 'email' },
         sentTo: sent.sentTo,
@@ -147,17 +147,13 @@ export class FactorManagement {
   async resend(session: Session, factorId: string, ip: string | null) {
     const { flow, factor } = await this.enrollment(session, factorId);
     if (factor.type !== 'email' && factor.type !== 'sms') throw new ApiError('factor_not_found');
-    const sent = await this.challenges.send(
+    const sent = await this.challenges.sendCode(
       flow,
       factor,
       await accountForMail(this.ctx.db, session.accountId),
       ip,
     );
-    return {
-      sentTo: sent.sentTo ?? '',
-      expiresAt: sent.expiresAt,
-      resendAfter: sent.resendAfter ?? sent.expiresAt,
-    };
+    return { sentTo: sent.sentTo, expiresAt: sent.expiresAt, resendAfter: sent.resendAfter };
   }
 
   async remove(session: Session, factorId: string, ip: string | null): Promise<void> {

@@ -35,6 +35,7 @@ export interface EnrollmentStart {
 
 export interface FactorStrategy {
   readonly type: FactorType;
+  /** Factors that deliver a code (email, SMS) say so by type: their challenge answer has `sentTo`. */
   /**
    * Starts the set-up of a new factor of this type from the request (validated here: an address, a
    * number and its country, a label). Recovery codes have no set-up: they are made as a set.

@@ -35,7 +35,7 @@ export function useFactorChallenge(
     const result = await send.run(() => ask(chosen));
     if (result.ok) {
       setChallenge(result.value);
-      setUntil(cooldownEnd(Date.now(), result.value));
+      setUntil(cooldownEnd(Date.now(), 'resendAfter' in result.value ? result.value : {}));
     } else if (result.error.retryAfterSeconds) setUntil(cooldownEnd(Date.now(), result.error));
   }
 
@@ -101,7 +101,10 @@ function useCodeExplanation() {
       : factor.type === 'recovery_codes'
         ? t('mfa.codeRecovery')
         : t('mfa.codeSent', {
-            sentTo: challenge.sentTo ?? factorLabel(factor, (key, options) => t(key, options ?? {})),
+            sentTo:
+              'sentTo' in challenge
+                ? challenge.sentTo
+                : factorLabel(factor, (key, options) => t(key, options ?? {})),
           });
 }
 
