@@ -16,6 +16,7 @@ import { newId } from '../../server/support/random';
 import { serveJobs } from '../lib/processes';
 import { cpuShares } from '../lib/profile';
 import { factorStore } from '../../server/mfa/factor-store';
+import { accountStore } from '../../server/accounts/account-store';
 
 /**
  * The account API under test, in a process of its own (pinned by the parent): configured from the
@@ -98,24 +99,22 @@ async function seedAccounts(count: number, passwordHash: string): Promise<Seeded
     const factor = (accountId: string, values: Parameters<typeof factorStore.activeRow>[2]) =>
       factorStore.activeRow(accountId, now, values);
     await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('accounts')
-        .values(
-          batch.map((account) => ({
-            id: account.id,
-            email: account.email,
-            email_normalized: normaliseEmail(account.email),
-            first_name: 'Bench',
-            last_name: 'Mark',
-            company: null,
-            locale: 'en',
-            password_hash: passwordHash,
-            created_at: now,
-            activated_at: now,
-            updated_at: now,
-          })),
-        )
-        .execute();
+      await accountStore.insert(
+        trx,
+        batch.map((account) => ({
+          id: account.id,
+          email: account.email,
+          email_normalized: normaliseEmail(account.email),
+          first_name: 'Bench',
+          last_name: 'Mark',
+          company: null,
+          locale: 'en',
+          password_hash: passwordHash,
+          created_at: now,
+          activated_at: now,
+          updated_at: now,
+        })),
+      );
       await factorStore.insert(
         trx,
         batch.flatMap((account) => [

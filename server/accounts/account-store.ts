@@ -64,7 +64,7 @@ export const accountStore = {
     return row?.activated_at ?? null;
   },
 
-  async insert(db: Db, account: Insertable<AccountTable>): Promise<void> {
+  async insert(db: Db, account: Insertable<AccountTable> | Insertable<AccountTable>[]): Promise<void> {
     await db.insertInto('accounts').values(account).execute();
   },
 

@@ -37,15 +37,7 @@ export class MfaLogin {
   }
 
   async challenge(loginId: string, factorId: string, ip: string | null): Promise<ChallengeResponse> {
-    const flow = await this.loginFlow(loginId);
-    const factor = await this.challenges.factorFor(this.ctx.db, flow, factorId);
-    const response = await this.challenges.send(
-      flow,
-      factor,
-      await accountForMail(this.ctx.db, flow.account_id),
-      ip,
-    );
-    return response;
+    return this.challenges.challenge(await this.loginFlow(loginId), factorId, ip);
   }
 
   async verify(

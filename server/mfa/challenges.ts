@@ -3,6 +3,7 @@ import type { Transaction } from 'kysely';
 import type { ServerContext } from '../context';
 import type { Database } from '../db/schema';
 import { ApiError } from '../http/api-error';
+import { accountForMail } from './notices';
 import { iso } from '../support/clock';
 import type { AccountForMail, Db, Factor, FactorStrategy } from './factor-strategy';
 import type { CodeFailures } from './code-failures';
@@ -40,6 +41,12 @@ export class Challenges {
         : factor.status === 'active');
     if (!allowed) throw new ApiError('factor_not_found');
     return factor;
+  }
+
+  /** The challenge of one of the flow's account's factors: its code sent, or nothing to send. */
+  async challenge(flow: MfaFlow, factorId: string, ip: string | null): Promise<ChallengeResponse> {
+    const factor = await this.factorFor(this.ctx.db, flow, factorId);
+    return this.send(flow, factor, await accountForMail(this.ctx.db, flow.account_id), ip);
   }
 
   /** Sends the code of an email or SMS factor; a factor that sends nothing is not found here. */

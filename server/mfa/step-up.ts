@@ -5,7 +5,6 @@ import { iso } from '../support/clock';
 import type { Challenges } from './challenges';
 import { privilegeMs } from '../sessions/privilege';
 import type { MfaFlow, MfaFlows } from './flows';
-import { accountForMail } from './notices';
 
 /**
  * Step-up: a signed-in user proves a factor again before changing factors. One open step-up flow per
@@ -20,15 +19,7 @@ export class StepUp {
   ) {}
 
   async challenge(session: Session, factorId: string, ip: string | null): Promise<ChallengeResponse> {
-    const flow = await this.openFlow(session);
-    const factor = await this.challenges.factorFor(this.ctx.db, flow, factorId);
-    const response = await this.challenges.send(
-      flow,
-      factor,
-      await accountForMail(this.ctx.db, session.accountId),
-      ip,
-    );
-    return response;
+    return this.challenges.challenge(await this.openFlow(session), factorId, ip);
   }
 
   async verify(
