@@ -88,6 +88,8 @@ export type SessionView = z.infer<typeof sessionView>;
 
 export const factorType = z.enum(['email', 'sms', 'totp', 'recovery_codes']);
 export type FactorType = z.infer<typeof factorType>;
+/** Recovery codes are a fallback: they never count as the factor an account must keep. */
+export const countingFactorType = factorType.exclude(['recovery_codes']);
 
 export const loginFactor = z.object({ id: z.string(), type: factorType, label: z.string() });
 

@@ -2,14 +2,18 @@ import type { Insertable } from 'kysely';
 import { compiled, type Slots } from '../db/compiled';
 import type { Db, MfaFactorTable } from '../db/schema';
 import type { Factor } from './factor-strategy';
+import { countingFactorType } from '../../common/contract/http';
 
 /**
  * Every statement on mfa_factors (in the spirit of Kratos's persisters): services keep the rules,
  * this module keeps the SQL. The hot ones are compiled once per shape (server/db/compiled.ts).
  */
 
-/** The factors that satisfy rule 7 ("no MFA reset to blank"): recovery codes are a fallback only. */
-export const countingFactorTypes = ['email', 'sms', 'totp'] as const;
+/**
+ * The factors that keep an account enrolled (docs/api.md, rule 7: no MFA reset to blank): every type of the
+ * contract but the fallbacks, so a new type counts without an edit here.
+ */
+export const countingFactorTypes = countingFactorType.options;
 
 export function countsAsFactor(type: string): boolean {
   return (countingFactorTypes as readonly string[]).includes(type);
