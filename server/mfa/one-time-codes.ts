@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { compiled, type Slots } from '../db/compiled';
 import type { Db } from '../db/schema';
 import type { ServerContext } from '../context';
 import { ApiError } from '../http/api-error';
@@ -7,6 +7,26 @@ import { KeyedDigest } from '../support/secret-key';
 
 export const codeLifetimeMs = 10 * 60_000;
 export const resendCooldownMs = 30_000;
+
+// The two statements of every code verification, compiled once (server/db/compiled.ts).
+const liveCodes = compiled((db, s: Slots<{ flowId: string; factorId: string; now: number }>) =>
+  db
+    .selectFrom('mfa_codes')
+    .select(['id', 'code_hash'])
+    .where('flow_id', '=', s.flowId)
+    .where('factor_id', '=', s.factorId)
+    .where('used_at', 'is', null)
+    .where('superseded_at', 'is', null)
+    .where('expires_at', '>', s.now),
+);
+const useCode = compiled((db, s: Slots<{ id: string; now: number }>) =>
+  db
+    .updateTable('mfa_codes')
+    .set({ used_at: s.now })
+    .where('id', '=', s.id)
+    .where('used_at', 'is', null)
+    .where('superseded_at', 'is', null),
+);
 
 /**
  * Mailed and texted codes: 6 digits, valid 10 minutes, single use, bound to one flow and one factor.
@@ -78,24 +98,10 @@ export class OneTimeCodes {
   async consume(db: Db, flowId: string, factorId: string, code: string): Promise<boolean> {
     if (!/^\d{6}$/.test(code)) return false;
     const now = this.ctx.clock.now();
-    const live = await db
-      .selectFrom('mfa_codes')
-      .select(['id', 'code_hash'])
-      .where('flow_id', '=', flowId)
-      .where('factor_id', '=', factorId)
-      .where('used_at', 'is', null)
-      .where('superseded_at', 'is', null)
-      .where('expires_at', '>', now)
-      .execute();
+    const live = await liveCodes.rows(db, { flowId, factorId, now });
     const match = live.find((row) => this.digests.matches(code, row.code_hash));
     if (!match) return false;
-    const used = await db
-      .updateTable('mfa_codes')
-      .set({ used_at: now })
-      .where('id', '=', match.id)
-      .where('used_at', 'is', null)
-      .where(sql<boolean>`superseded_at is null`)
-      .executeTakeFirst();
-    return used.numUpdatedRows === 1n;
+    const used = await useCode.run(db, { id: match.id, now });
+    return used.numAffectedRows === 1n;
   }
 }

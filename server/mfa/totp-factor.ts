@@ -41,7 +41,7 @@ export class TotpFactor implements FactorStrategy {
       // be right, so answer "try again soon" instead of a wrong code or a 500.
       throw new ApiError('service_unavailable', { retryAfterSeconds: 30 });
     }
-    const step = await verifyTotp(seed, code, this.ctx.clock.now(), factor.last_totp_step);
+    const step = verifyTotp(seed, code, this.ctx.clock.now(), factor.last_totp_step);
     if (step === undefined) return false;
     return factorStore.recordTotpStep(db, factor.id, step);
   }

@@ -1,4 +1,6 @@
-import { generateURI, ScureBase32Plugin, verify } from 'otplib';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { generateURI, ScureBase32Plugin } from 'otplib';
+import { decimalCode, truncatedHmac } from '../../common/domain/otp';
 
 const base32 = new ScureBase32Plugin();
 
@@ -19,21 +21,27 @@ export function totpUri(accountEmail: string, secret: string): string {
   return generateURI({ issuer: totpIssuer, label: accountEmail, secret, ...totpParameters });
 }
 
-/** The time step a code belongs to when it is valid now (±1 step) and newer than `afterStep`. */
-export async function verifyTotp(
+/**
+ * The time step a code belongs to when it is valid now (±1 step) and newer than `afterStep`. Computed
+ * with Node's HMAC (common/domain/otp.ts) rather than otplib's verify(), whose pure-JS SHA-1 was a
+ * sixth of a verification's time (bench/, figure 3). Every step is compared, in constant time.
+ */
+export function verifyTotp(
   secret: string,
   code: string,
   nowMs: number,
   afterStep: number | null,
-): Promise<number | undefined> {
+): number | undefined {
   if (!/^\d{6}$/.test(code)) return undefined;
-  const result = await verify({
-    secret,
-    token: code,
-    epoch: Math.floor(nowMs / 1000),
-    epochTolerance: totpParameters.period,
-    ...totpParameters,
-    ...(afterStep === null ? {} : { afterTimeStep: afterStep }),
-  });
-  return result.valid && 'timeStep' in result ? result.timeStep : undefined;
+  const key = base32.decode(secret);
+  const hmac = (message: Uint8Array) => createHmac(totpParameters.algorithm, key).update(message).digest();
+  const now = Math.floor(nowMs / 1000 / totpParameters.period);
+  const typed = Buffer.from(code);
+  let matched: number | undefined;
+  for (const step of [now - 1, now, now + 1]) {
+    const expected = Buffer.from(decimalCode(truncatedHmac(hmac, step), totpParameters.digits));
+    const fresh = afterStep === null || step > afterStep;
+    if (timingSafeEqual(expected, typed) && fresh && matched === undefined) matched = step;
+  }
+  return matched;
 }

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { decimalCode, truncatedHmac } from '../../../common/domain/otp';
 import { secretBytes, type AuthenticatorEntry } from './account';
 import type { AuthenticatorVault, ProblemEntry } from './vault';
 
@@ -73,7 +74,7 @@ export function toCodeView(entry: AuthenticatorEntry, nowMs: number): CodeView {
   const epoch = Math.floor(nowMs / 1000);
   const period = entry.period;
   const step = Math.floor(epoch / period);
-  const write = entry.type === 'steam' ? steamCode : (value: number) => decimal(value, entry.digits);
+  const write = entry.type === 'steam' ? steamCode : (value: number) => decimalCode(value, entry.digits);
   const code = write(truncated(key, step, hash));
   const nextCode = write(truncated(key, step + 1, hash));
   return { ...names, period, code, nextCode, secondsLeft: period - (epoch % period) };
@@ -96,11 +97,7 @@ function problemView(entry: Pick<ProblemEntry, 'id' | 'issuer' | 'label' | 'type
 }
 
 function hotp(key: Uint8Array, counter: number, digits: number, hash: 'sha1' | 'sha256' | 'sha512'): string {
-  return decimal(truncated(key, counter, hash), digits);
-}
-
-function decimal(value: number, digits: number): string {
-  return String(value % 10 ** digits).padStart(digits, '0');
+  return decimalCode(truncated(key, counter, hash), digits);
 }
 
 /** Steam Guard (as Steam's app and Aegis make it): five characters, each the value mod 26, then / 26. */
@@ -115,17 +112,12 @@ export function steamCode(value: number): string {
 }
 
 /**
- * RFC 4226 (and RFC 6238 with counter = step): HMAC of the 8-byte big-endian counter and dynamic
- * truncation to 31 bits; `decimal` then takes the last `digits` digits, `steamCode` Steam's letters. Computed with Node's HMAC rather than otplib's
- * generate(), whose pure-JS hashing and per-call checks took 15 ms for 100 entries (bench/, figure 8;
- * the target is 4 ms); secrets are checked once, by account.ts, when an entry is added.
+ * RFC 4226 truncation (common/domain/otp.ts) over Node's HMAC rather than otplib's generate(), whose
+ * pure-JS hashing and per-call checks took 15 ms for 100 entries (bench/, figure 8; the target is 4 ms);
+ * secrets are checked once, by account.ts, when an entry is added.
  */
 function truncated(key: Uint8Array, counter: number, hash: 'sha1' | 'sha256' | 'sha512'): number {
-  const message = Buffer.alloc(8);
-  message.writeBigUInt64BE(BigInt(counter));
-  const mac = createHmac(hash, key).update(message).digest();
-  const offset = mac.readUInt8(mac.length - 1) & 0x0f;
-  return mac.readUInt32BE(offset) & 0x7fffffff;
+  return truncatedHmac((message) => createHmac(hash, key).update(message).digest(), counter);
 }
 
 function hashOf(entry: AuthenticatorEntry): 'sha1' | 'sha256' | 'sha512' {
