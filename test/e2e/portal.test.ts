@@ -210,6 +210,15 @@ describe('the WEM Login Portal in a browser', () => {
     expect(problems).toEqual([]);
     await page.close();
 
+    const denied = await openPortal(`/portal/?interaction=${consentClient.uid}&consent=1`);
+    await reached(denied.page, 'Allow Acme Reports to use your WEM account?');
+    await denied.page.getByRole('button', { name: 'Deny' }).click();
+    await expect
+      .poll(() => denied.page.url(), polling)
+      .toBe(`${portal.url}/relying-party/callback?approved=false`);
+    expect(portal.consentAnswers.at(-1)).toEqual({ uid: consentClient.uid, approve: false });
+    await denied.page.close();
+
     // An interaction the server no longer knows: said so, nothing to approve.
     const gone = await openPortal('/portal/?interaction=expired-one&consent=1');
     await reached(gone.page, 'This request cannot be continued');
@@ -229,6 +238,31 @@ describe('the WEM Login Portal in a browser', () => {
     });
     expect(status.status).toBe(403);
     expect(portal.refusedCalls).toEqual(['me.get']);
+    await page.close();
+  });
+
+  it('goes back to sign-in when the session ends on the server', async () => {
+    const { page, problems } = await openPortal('/portal/');
+    await reached(page, 'My details');
+    // Ended elsewhere (expired, revoked): the page's next call finds it gone.
+    await api.db.deleteFrom('sessions').execute();
+    await page.getByRole('button', { name: 'Manage MFA' }).click();
+    await reached(page, 'Sign in');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('never puts an interaction id that is not one into an address', async () => {
+    const { page, problems } = await openPortal('/portal/?interaction=..%2F..%2Fv1%2Flogout');
+    await reached(page, 'Sign in');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // Signed in on the trusted computer, and left on the portal's own My details.
+    await reached(page, 'My details');
+    expect(page.url()).toBe(`${portal.url}/portal/?interaction=..%2F..%2Fv1%2Flogout`);
+    expect(portal.continued).toEqual(['abc']);
+    expect(problems).toEqual([]);
     await page.close();
   });
 });
