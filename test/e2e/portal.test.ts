@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer, launchChromium, seriousViolations } from '../helpers/browser';
 import { listeningApi } from '../helpers/desktop';
 import { uniqueEmail, type TestApi } from '../helpers/harness';
-import { lastCodeMailedTo, totpCode } from '../helpers/mfa';
+import { accountWithTotp, lastCodeMailedTo, totpCode } from '../helpers/mfa';
 import { consentClient, startPortalStandIn, type PortalStandIn } from '../helpers/portal-stand-in';
 import { activationTokenIn } from '../helpers/smtp-peer';
 
@@ -191,6 +191,50 @@ describe('the WEM Login Portal in a browser', () => {
     await page.close();
   });
 
+  it('hands the sign-in back after the factor step, and after a first MFA set-up', async () => {
+    api.clock.set(Date.now());
+    const enrolled = await accountWithTotp(api);
+    const { page, problems } = await openPortal('/portal/?interaction=factor1');
+    await reached(page, 'Sign in');
+    await page.getByLabel('Email').fill(enrolled.email);
+    await page.getByLabel('Password').fill(enrolled.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await reached(page, 'Confirm it is you');
+    await page.getByRole('radio', { name: 'Authenticator app' }).check();
+    await page.getByRole('button', { name: 'Enter the code from your app' }).click();
+    await reached(page, 'Enter your code');
+    await page.getByLabel('Code', { exact: true }).fill(await totpCode(enrolled.totpSecret, api));
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await expect.poll(() => page.url(), polling).toBe(`${portal.url}/portal/interaction/factor1/continue`);
+    await page.close();
+
+    // A new account's first sign-in through a relying party: the set-up comes first, then the client.
+    const fresh = await api.activeAccount();
+    const setup = await openPortal('/portal/?interaction=setup1');
+    await reached(setup.page, 'Sign in');
+    await setup.page.getByLabel('Email').fill(fresh.email);
+    await setup.page.getByLabel('Password').fill(fresh.password);
+    await setup.page.getByRole('button', { name: 'Sign in' }).click();
+    await reached(setup.page, 'Set up multi-factor authentication');
+    await setup.page.getByRole('radio', { name: /Authenticator app/ }).check();
+    await setup.page.getByRole('button', { name: 'Continue' }).click();
+    await reached(setup.page, 'Set up an authenticator app');
+    const secret = (await setup.page.getByLabel('Authenticator key', { exact: true }).inputValue()).replace(
+      /\s/g,
+      '',
+    );
+    await setup.page.getByLabel('Code', { exact: true }).fill(await totpCode(secret, api));
+    await setup.page.getByRole('button', { name: 'Confirm and turn on' }).click();
+    await reached(setup.page, 'Add a second factor');
+    await setup.page.getByRole('button', { name: 'Skip for now' }).click();
+    await expect
+      .poll(() => setup.page.url(), polling)
+      .toBe(`${portal.url}/portal/interaction/setup1/continue`);
+    expect(portal.continued).toEqual(['abc', 'factor1', 'setup1']);
+    expect([...problems, ...setup.problems]).toEqual([]);
+    await setup.page.close();
+  }, 60_000);
+
   it('asks for consent for a third-party client and goes where the server says', async () => {
     const { page, problems } = await openPortal(`/portal/?interaction=${consentClient.uid}&consent=1`);
     await reached(page, 'Allow Acme Reports to use your WEM account?', 'portal-consent');
@@ -261,7 +305,7 @@ describe('the WEM Login Portal in a browser', () => {
     // Signed in on the trusted computer, and left on the portal's own My details.
     await reached(page, 'My details');
     expect(page.url()).toBe(`${portal.url}/portal/?interaction=..%2F..%2Fv1%2Flogout`);
-    expect(portal.continued).toEqual(['abc']);
+    expect(portal.continued).toEqual(['abc', 'factor1', 'setup1']);
     expect(problems).toEqual([]);
     await page.close();
   });
