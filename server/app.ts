@@ -54,6 +54,7 @@ import { TrustedDevices } from './sessions/trusted-devices';
 import { MfaLogin } from './login/mfa-login';
 import { adminRoutes } from './admin/routes';
 import { MfaResets } from './admin/mfa-resets';
+import { portalPages } from './portal/pages';
 import path from 'node:path';
 
 export interface AppOptions {
@@ -257,6 +258,7 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
     await pages.register(formBody, { bodyLimit: 4096 });
     activationPage(pages, activation);
   });
+  await app.register(portalPages, {});
 
   await app.ready();
   const sweeper = new PendingAccountSweeper(context);

@@ -92,6 +92,8 @@ export const clientErrorCatalogue = {
   enrollment_not_pending: {
     message: 'This authenticator setup is no longer waiting for a code. Start it again.',
   },
+  /** The WEM Login Portal (a browser) asked for what only the desktop app has (docs/api.md "WEM Login Portal"). */
+  not_available: { message: 'This is not available in the browser. Use the WEM Account desktop app for it.' },
 } as const satisfies Record<string, { message: string }>;
 
 export type ClientErrorCode = keyof typeof clientErrorCatalogue;

@@ -53,6 +53,18 @@ forEachDialect('activation page', (t) => {
     );
   });
 
+  it('offers to continue in the WEM Login Portal with the token in the fragment only', async () => {
+    const { token } = await signupWithToken(t());
+    const html = String((await openPage(t(), token)).body);
+    const link = attributesOf(html, /<a [^>]*href="\/portal\/[^>]*>/).href ?? '';
+    expect(link).toBe(`/portal/#activate=${encodeURIComponent(token)}`);
+    // Nothing of the token before the fragment: a browser never sends the fragment to a server.
+    expect(link.split('#')[0]).toBe('/portal/');
+    expect(html).toContain('Continue in the browser');
+    const dutch = String((await openPage(t(), token, { 'accept-language': 'nl-NL' })).body);
+    expect(dutch).toContain('Verder in de browser');
+  });
+
   it('does not use up the token however often the page is fetched, as mail scanners do', async () => {
     const account = await signupWithToken(t());
     for (let i = 0; i < 5; i++) expect((await openPage(t(), account.token)).status).toBe(200);

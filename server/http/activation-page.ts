@@ -20,6 +20,8 @@ const copy = {
     intro: 'One click and your WEM account is ready. Next, you will set up multi-factor authentication.',
     button: 'Activate my account',
     openApp: 'Open in the WEM Account app',
+    continueInBrowser: 'Continue in the browser',
+    signInInBrowser: 'Sign in in the browser',
     activated: 'Your account is active',
     activatedBody: 'Sign in with the WEM Account app to set up multi-factor authentication.',
     used: 'Your account is already active',
@@ -49,6 +51,8 @@ const copy = {
     intro: 'Eén klik en je WEM-account is klaar. Daarna stel je multifactorauthenticatie in.',
     button: 'Activeer mijn account',
     openApp: 'Open in de WEM Account-app',
+    continueInBrowser: 'Verder in de browser',
+    signInInBrowser: 'Inloggen in de browser',
     activated: 'Je account is actief',
     activatedBody: 'Log in met de WEM Account-app om multifactorauthenticatie in te stellen.',
     used: 'Je account is al actief',
@@ -123,6 +127,10 @@ function send(reply: FastifyReply, status: number, html: string): FastifyReply {
   );
 }
 
+function signInLinkInBrowser(t: Copy): string {
+  return `<a class="app" href="/portal/">${escapeHtml(t.signInInBrowser)}</a>`;
+}
+
 function resendForm(t: Copy): string {
   return `<form method="post" action="/activate/resend">
 <label for="email">${escapeHtml(t.email)}</label><input id="email" name="email" type="email" autocomplete="email" required>
@@ -155,6 +163,9 @@ export function activationPage(app: ApiInstance, activation: ActivationService):
       );
     }
     const deepLink = `wem-account://activate?token=${encodeURIComponent(token)}`;
+    // The WEM Login Portal activates from the fragment, which the browser never sends to a server or
+    // its logs; opening it, like opening this page, uses nothing until the page posts the token.
+    const inBrowser = `/portal/#activate=${encodeURIComponent(token)}`;
     return send(
       reply,
       200,
@@ -164,7 +175,8 @@ export function activationPage(app: ApiInstance, activation: ActivationService):
         `<p>${escapeHtml(t.intro)}</p>
 <form method="post" action="/activate"><input type="hidden" name="token" value="${escapeHtml(token)}">
 <button type="submit">${escapeHtml(t.button)}</button></form>
-<a class="app" href="${escapeHtml(deepLink)}">${escapeHtml(t.openApp)}</a>`,
+<a class="app" href="${escapeHtml(deepLink)}">${escapeHtml(t.openApp)}</a>
+<a class="app" href="${escapeHtml(inBrowser)}">${escapeHtml(t.continueInBrowser)}</a>`,
       ),
     );
   });
@@ -183,7 +195,7 @@ export function activationPage(app: ApiInstance, activation: ActivationService):
         page(
           locale,
           t.activated,
-          `<p>${escapeHtml(t.activatedBody)}</p><a class="app" href="wem-account://signin">${escapeHtml(t.openApp)}</a>`,
+          `<p>${escapeHtml(t.activatedBody)}</p><a class="app" href="wem-account://signin">${escapeHtml(t.openApp)}</a>${signInLinkInBrowser(t)}`,
         ),
       );
     } catch (error) {
@@ -196,7 +208,7 @@ export function activationPage(app: ApiInstance, activation: ActivationService):
             page(
               locale,
               t.used,
-              `<p>${escapeHtml(t.usedBody)}</p><a class="app" href="wem-account://signin">${escapeHtml(t.openApp)}</a>`,
+              `<p>${escapeHtml(t.usedBody)}</p><a class="app" href="wem-account://signin">${escapeHtml(t.openApp)}</a>${signInLinkInBrowser(t)}`,
             ),
           );
         case 'activation_password_required':

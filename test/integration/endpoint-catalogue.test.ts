@@ -13,11 +13,18 @@ import { bearer, sessionTokenFor } from '../helpers/login';
  * documents exactly these.
  */
 
-/** Served outside the catalogue: the activation pages (HTML), the OpenAPI document, the metrics. */
+/**
+ * Served outside the catalogue: the activation pages (HTML), the portal's pages (the built renderer,
+ * server/portal/pages.ts), the OpenAPI document, the metrics.
+ */
 const outsideCatalogue = new Set([
   'GET /activate',
   'POST /activate',
   'POST /activate/resend',
+  'GET /portal',
+  'GET /portal/',
+  'GET /portal/index.html',
+  'GET /portal/assets/:file',
   'GET /openapi.json',
   'GET /metrics',
 ]);

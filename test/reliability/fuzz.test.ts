@@ -6,6 +6,7 @@ import {
   expectPageOrContractError,
   jsonHeaders,
   sendRaw,
+  type RawResponse,
   registeredRoutes,
   snapshotTables,
 } from '../helpers/http-robustness';
@@ -19,6 +20,16 @@ const seed = 8_2024;
 
 /** Routes that answer anyone, whatever they send: they may succeed, but never fail or write. */
 const openRoutes = new Set(['GET /healthz', 'GET /readyz', 'GET /openapi.json']);
+
+/**
+ * The portal's pages (server/portal/pages.ts) serve files of the built renderer to anyone: a page, the
+ * redirect to it, a 404 for a file that is not there, or, where this checkout has no build, the 503
+ * page that tells the operator to build it. Nothing else, whatever the input.
+ */
+function expectPortalPage(response: RawResponse, what: string): void {
+  expect([200, 308, 404, 503], `${what} -> ${response.status}`).toContain(response.status);
+  if (response.status === 503) expect(response.text, what).toContain('npm run build:renderer');
+}
 
 const request = fc.record({
   params: fc.array(fc.string({ maxLength: 40 }), { minLength: 4, maxLength: 4 }),
@@ -60,6 +71,7 @@ for (const dialect of dialects) {
               payload: body === undefined ? undefined : JSON.stringify(body),
             });
             const what = `${method} ${url} ${JSON.stringify(body)}`;
+            if (template.startsWith('/portal')) return expectPortalPage(response, what);
             expect(response.status, what).toBeLessThan(500);
             if (openRoutes.has(route) && response.status < 400) return;
             if (template.startsWith('/activate')) expectPageOrContractError(response, what);

@@ -16,6 +16,7 @@ import { SignInScreen } from '../features/login/sign-in-screen';
 import { applyLanguage } from '../i18n';
 import { languageFor } from '../i18n/language';
 import { invoke, on } from '../lib/bridge';
+import { continueInteraction, inPortal, portalStart } from './portal';
 import { StatusPanel } from './status-panel';
 
 // Start-up loads the shell and the sign-in screen only; every other screen is its own chunk, fetched
@@ -39,6 +40,7 @@ const SetupMfaScreen = named(() => import('../features/mfa/setup-mfa-screen'), '
 const SettingsScreen = named(() => import('../features/settings/settings-screen'), 'SettingsScreen');
 const CheckMailScreen = named(() => import('../features/signup/check-mail-screen'), 'CheckMailScreen');
 const SignupScreen = named(() => import('../features/signup/signup-screen'), 'SignupScreen');
+const ConsentScreen = named(() => import('../features/consent/consent-screen'), 'ConsentScreen');
 
 type Screen =
   | { name: 'signIn' }
@@ -49,11 +51,21 @@ type Screen =
   | { name: 'mfaReset' }
   | { name: 'setupMfa' }
   | { name: 'myDetails' }
-  | { name: 'manageMfa' };
+  | { name: 'manageMfa' }
+  | { name: 'consent'; uid: string };
 
 /** The window's three places; the account flow keeps its step while another tab is open. */
 type Tab = 'account' | 'authenticator' | 'settings';
-const tabs: Tab[] = ['account', 'authenticator', 'settings'];
+// The portal is a web page: the local authenticator lives in the desktop app only.
+const tabs: Tab[] = inPortal ? ['account', 'settings'] : ['account', 'authenticator', 'settings'];
+
+/** Where the window starts: the sign-in, or what the portal's address asks for (app/portal.ts). */
+const firstScreen: Screen =
+  portalStart.consent && portalStart.interaction
+    ? { name: 'consent', uid: portalStart.interaction }
+    : portalStart.activationToken
+      ? { name: 'activation', token: portalStart.activationToken }
+      : { name: 'signIn' };
 
 /** Settings' theme -> html[data-theme]; "system" leaves it to prefers-color-scheme. */
 function applyTheme(theme: SettingsView['theme']): void {
@@ -71,7 +83,7 @@ export function App() {
   const { t, i18n } = useTranslation();
   const [status, setStatus] = useState<AppStatus | undefined>();
   const [statusError, setStatusError] = useState<string | undefined>();
-  const [screen, setScreen] = useState<Screen>({ name: 'signIn' });
+  const [screen, setScreen] = useState<Screen>(firstScreen);
   const [tab, setTab] = useState<Tab>('account');
   const [email, setEmail] = useState('');
 
@@ -87,7 +99,11 @@ export function App() {
           ? current
           : result.value.scope === 'enrollment'
             ? { name: 'setupMfa' }
-            : { name: 'myDetails' },
+            : // A relying party sent the browser here because this session is not enough for it
+              // (prompt=login, max_age): the sign-in is asked again.
+              portalStart.interaction
+              ? current
+              : { name: 'myDetails' },
       );
   }, [t]);
 
@@ -123,6 +139,7 @@ export function App() {
   function afterLogin(result: LoginStart, who: string) {
     setEmail(who);
     if (result.state === 'mfa_required') return setScreen({ name: 'mfa', factors: result.factors });
+    if (result.state === 'authenticated' && continueInteraction()) return;
     setScreen(result.state === 'authenticated' ? { name: 'myDetails' } : { name: 'setupMfa' });
     void refresh();
   }
@@ -185,6 +202,7 @@ export function App() {
             factors={screen.factors}
             online={online}
             onSignedIn={() => {
+              if (continueInteraction()) return;
               setScreen({ name: 'myDetails' });
               void refresh();
             }}
@@ -200,6 +218,7 @@ export function App() {
             email={email}
             online={online}
             onDone={() => {
+              if (continueInteraction()) return;
               setScreen({ name: 'myDetails' });
               void refresh();
             }}
@@ -219,6 +238,14 @@ export function App() {
         return (
           <ManageMfaScreen email={email} online={online} onBack={() => setScreen({ name: 'myDetails' })} />
         );
+      case 'consent':
+        return (
+          <ConsentScreen
+            uid={screen.uid}
+            online={online}
+            onDecided={(redirectTo) => window.location.assign(redirectTo)}
+          />
+        );
     }
   }
 
@@ -234,7 +261,7 @@ export function App() {
             signedIn={status?.signedIn ?? false}
             onChanged={(settings) => {
               applySettings(settings);
-              if (settings.serverUrl !== status?.serverUrl) {
+              if (!inPortal && settings.serverUrl !== status?.serverUrl) {
                 setScreen({ name: 'signIn' });
                 void refresh();
               }
@@ -248,7 +275,7 @@ export function App() {
     <div className="shell">
       <header className="topbar">
         <Logo />
-        <h1>{t('app.name')}</h1>
+        <h1>{t(inPortal ? 'portal.name' : 'app.name')}</h1>
         <nav className="tabs" aria-label={t('app.places')}>
           {tabs.map((name) => (
             <button

@@ -1,6 +1,7 @@
 import type { WebHostMessage, WemAccountBridge } from '../../../common/contract/bridge';
 import type { IpcChannel, IpcEvent, IpcRequest, IpcResponse, IpcResult } from '../../../common/contract/ipc';
 import { messageOf, type AnyErrorCode } from '../../../common/contract/errors';
+import { portalBridge } from './portal-transport';
 
 declare global {
   interface Window {
@@ -10,12 +11,45 @@ declare global {
 }
 
 /**
+ * Where this page runs: in Electron (the preload's `window.wemAccount`), in a browser through the
+ * desktop's local web host, or as the WEM Login Portal served by the account API under `/portal/`
+ * (docs/architecture.md "The WEM Login Portal"). The portal is known by its own address: no contract
+ * field, nothing the server could get wrong.
+ */
+export type Host = 'electron' | 'web-host' | 'portal';
+export const host: Host =
+  window.wemAccount !== undefined
+    ? 'electron'
+    : window.location.pathname.startsWith('/portal/')
+      ? 'portal'
+      : 'web-host';
+
+/**
  * The renderer's only way to main. In Electron that is the preload's `window.wemAccount`; in a
  * browser it is the web host's WebSocket, opened with the per-launch token the host put in the URL
  * fragment. The token is read once, kept in memory only (never in storage) and removed from the
- * address bar at once, so it does not linger in history or get copied along with the URL.
+ * address bar at once, so it does not linger in history or get copied along with the URL. In the
+ * portal the same channels are same-origin HTTP calls with the browser's cookie session
+ * (lib/portal-transport.ts).
  */
-export const bridge: WemAccountBridge = window.wemAccount ?? webHostBridge(takeTokenFromFragment());
+export const bridge: WemAccountBridge =
+  window.wemAccount ??
+  (host === 'portal'
+    ? portalBridge({
+        fetch: (input, init) => window.fetch(input, init),
+        online: () => navigator.onLine,
+        watchConnectivity: (listener) => {
+          const online = () => listener(true);
+          const offline = () => listener(false);
+          window.addEventListener('online', online);
+          window.addEventListener('offline', offline);
+          return () => {
+            window.removeEventListener('online', online);
+            window.removeEventListener('offline', offline);
+          };
+        },
+      })
+    : webHostBridge(takeTokenFromFragment()));
 
 export function invoke<C extends IpcChannel>(
   channel: C,

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
-import { invoke } from '../../lib/bridge';
+import { host, invoke } from '../../lib/bridge';
 import { useSubmit } from '../../lib/use-submit';
 
 /** Explicit sign-out, with what it means for this computer said next to it. */
@@ -14,7 +14,7 @@ export function SignOutButton({ onSignedOut }: { onSignedOut: () => void }) {
   }
   return (
     <div className="stack">
-      <p className="muted small">{t('account.signOutHint')}</p>
+      <p className="muted small">{t(host === 'portal' ? 'portal.signOutHint' : 'account.signOutHint')}</p>
       {error.message ? <Alert tone="error">{error.message}</Alert> : null}
       <div className="actions">
         <Button

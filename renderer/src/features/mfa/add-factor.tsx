@@ -7,7 +7,7 @@ import { Button } from '../../components/button';
 import { Card } from '../../components/card';
 import { QrCode } from '../../components/qr-code';
 import { TextField } from '../../components/text-field';
-import { invoke } from '../../lib/bridge';
+import { host, invoke } from '../../lib/bridge';
 import { cooldownEnd, useCountdown } from '../../lib/countdown';
 import { useSubmit } from '../../lib/use-submit';
 import { groupedKey } from './setup-texts';
@@ -98,22 +98,25 @@ function TotpSetup({ online, onAdded, onCancel }: AddFactorProps) {
           <VerifyCode factorId={started.factor.id} online={online} onVerified={onAdded} />
         </li>
       </ol>
-      <div className="here-box">
-        <p>{t('setup.thisComputerIntro')}</p>
-        <p className="muted small">{t('setup.thisComputerNote')}</p>
-        {here.error.message ? <Alert tone="error">{here.error.message}</Alert> : null}
-        <div className="actions">
-          <Button
-            variant="secondary"
-            busy={here.busy}
-            busyLabel={t('setup.thisComputerBusy')}
-            disabled={!online}
-            onClick={() => void useThisComputer()}
-          >
-            {t('setup.thisComputer')}
-          </Button>
+      {/* The desktop app's own authenticator; a browser has none (docs/architecture.md, the portal). */}
+      {host === 'portal' ? null : (
+        <div className="here-box">
+          <p>{t('setup.thisComputerIntro')}</p>
+          <p className="muted small">{t('setup.thisComputerNote')}</p>
+          {here.error.message ? <Alert tone="error">{here.error.message}</Alert> : null}
+          <div className="actions">
+            <Button
+              variant="secondary"
+              busy={here.busy}
+              busyLabel={t('setup.thisComputerBusy')}
+              disabled={!online}
+              onClick={() => void useThisComputer()}
+            >
+              {t('setup.thisComputer')}
+            </Button>
+          </div>
         </div>
-      </div>
+      )}
       <div className="actions">
         <Button variant="link" onClick={onCancel}>
           {t('setup.otherMethod')}

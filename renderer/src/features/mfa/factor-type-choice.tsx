@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../components/button';
+import { host } from '../../lib/bridge';
 import type { NewFactorType } from './add-factor';
 
 const types: NewFactorType[] = ['totp', 'email', 'sms'];
@@ -50,7 +51,10 @@ export function FactorTypeChoice({
             <span>
               <strong>{t(`setup.type.${type}`)}</strong>
               {recommended === type ? <span className="badge">{t('setup.recommended')}</span> : null}
-              <span className="muted small block">{t(`setup.typeHint.${type}`)}</span>
+              <span className="muted small block">
+                {/* In the browser, "this app" (the desktop's authenticator) is not at hand. */}
+                {t(host === 'portal' && type === 'totp' ? 'portal.typeHintTotp' : `setup.typeHint.${type}`)}
+              </span>
             </span>
           </label>
         ))}

@@ -5,13 +5,19 @@ import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
 import { Card } from '../../components/card';
 import { TextField } from '../../components/text-field';
-import { invoke } from '../../lib/bridge';
+import { host, invoke } from '../../lib/bridge';
 import { useSubmit } from '../../lib/use-submit';
+
+/** Refusals the portal answers for a setting it does not keep; the page applies the choice itself. */
+const portalKeepsLocally = host === 'portal' ? ['not_available'] : [];
+/** What the portal page starts from when its server keeps no settings for the browser. */
+const portalDefaults: SettingsView = { serverUrl: '', lastEmail: null, language: 'system', theme: 'system' };
 
 /**
  * Settings: which WEM Account server, language, light/dark. Language and theme apply at once; a new
  * server address is saved on purpose, since it ends the session (another server, another account).
  */
+
 export function SettingsScreen({
   signedIn,
   onChanged,
@@ -29,9 +35,10 @@ export function SettingsScreen({
 
   useEffect(() => {
     void invoke('settings.get', {}).then((result) => {
-      if (!result.ok) return;
-      setSettings(result.value);
-      setServerUrl(result.value.serverUrl);
+      const view = result.ok ? result.value : host === 'portal' ? portalDefaults : undefined;
+      if (!view) return;
+      setSettings(view);
+      setServerUrl(view.serverUrl);
     });
   }, []);
 
@@ -56,46 +63,56 @@ export function SettingsScreen({
   }
 
   async function update(patch: { language?: SettingsView['language']; theme?: SettingsView['theme'] }) {
-    const result = await choose.run(() => invoke('settings.update', patch));
-    if (!result.ok) return;
-    setSettings(result.value);
-    onChanged(result.value);
+    const result = await choose.run(() => invoke('settings.update', patch), portalKeepsLocally);
+    // The portal server may keep neither choice (the language is a cookie at most): the page keeps
+    // them for as long as it is open.
+    const next = result.ok
+      ? result.value
+      : host === 'portal' && settings
+        ? { ...settings, ...patch }
+        : undefined;
+    if (!next) return;
+    setSettings(next);
+    onChanged(next);
   }
 
   if (!settings) return <Card title={t('settings.title')}>{null}</Card>;
 
   return (
     <Card title={t('settings.title')}>
-      <form className="stack" noValidate onSubmit={(event) => void saveServer(event)}>
-        <TextField
-          label={t('settings.serverUrl')}
-          hint={signedIn ? t('settings.serverUrlHintSignedIn') : t('settings.serverUrlHint')}
-          type="url"
-          inputMode="url"
-          spellCheck={false}
-          autoComplete="url"
-          value={serverUrl}
-          onChange={(value) => {
-            setSaved(false);
-            setUrlProblem(undefined);
-            setServerUrl(value);
-          }}
-          error={urlProblem ?? save.error.fields.serverUrl}
-        />
-        {save.error.message ? <Alert tone="error">{save.error.message}</Alert> : null}
-        {saved ? <Alert tone="success">{t('settings.saved')}</Alert> : null}
-        <div className="actions">
-          <Button
-            type="submit"
-            variant="secondary"
-            busy={save.busy}
-            busyLabel={t('settings.saving')}
-            disabled={serverUrl.trim() === settings.serverUrl}
-          >
-            {t('settings.saveServer')}
-          </Button>
-        </div>
-      </form>
+      {/* The portal's server is the one that served the page: nothing to choose. */}
+      {host === 'portal' ? null : (
+        <form className="stack" noValidate onSubmit={(event) => void saveServer(event)}>
+          <TextField
+            label={t('settings.serverUrl')}
+            hint={signedIn ? t('settings.serverUrlHintSignedIn') : t('settings.serverUrlHint')}
+            type="url"
+            inputMode="url"
+            spellCheck={false}
+            autoComplete="url"
+            value={serverUrl}
+            onChange={(value) => {
+              setSaved(false);
+              setUrlProblem(undefined);
+              setServerUrl(value);
+            }}
+            error={urlProblem ?? save.error.fields.serverUrl}
+          />
+          {save.error.message ? <Alert tone="error">{save.error.message}</Alert> : null}
+          {saved ? <Alert tone="success">{t('settings.saved')}</Alert> : null}
+          <div className="actions">
+            <Button
+              type="submit"
+              variant="secondary"
+              busy={save.busy}
+              busyLabel={t('settings.saving')}
+              disabled={serverUrl.trim() === settings.serverUrl}
+            >
+              {t('settings.saveServer')}
+            </Button>
+          </div>
+        </form>
+      )}
       <Select
         label={t('settings.language')}
         value={settings.language}
