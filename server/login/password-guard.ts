@@ -21,7 +21,6 @@ export const guardPolicy = {
 } as const;
 
 const hourMs = 3_600_000;
-const maxReservePasses = 8;
 
 export function delayAfter(attempts: number): number {
   if (attempts < guardPolicy.freeAttempts) return 0;
@@ -29,12 +28,6 @@ export function delayAfter(attempts: number): number {
   return Math.min(guardPolicy.firstDelayMs * 2 ** doublings, guardPolicy.maxDelayMs);
 }
 
-const createGuard = compiled((db, s: Slots<{ key: string; now: number }>) =>
-  db
-    .insertInto('password_guards')
-    .values({ key: s.key, attempts: 0, next_allowed_at: 0, hour_start: s.now, hour_count: 0 })
-    .onConflict((oc) => oc.column('key').doNothing()),
-);
 const guardByKey = compiled((db, s: Slots<{ key: string }>) =>
   db.selectFrom('password_guards').selectAll().where('key', '=', s.key),
 );
@@ -50,34 +43,40 @@ const forgiveGuard = compiled((db, s: Slots<{ key: string }>) =>
     .where('key', '=', s.key),
 );
 
-/** Compare-and-set: the slot is taken only if nobody changed the row since it was read. */
-const takeSlot = compiled(
-  (
-    db,
-    s: Slots<{
-      key: string;
-      attempts: number;
-      nextAllowedAt: number;
-      hourStart: number;
-      hourCount: number;
-      seenAttempts: number;
-      seenHourCount: number;
-      seenHourStart: number;
-    }>,
-  ) =>
-    db
-      .updateTable('password_guards')
-      .set({
-        attempts: s.attempts,
-        next_allowed_at: s.nextAllowedAt,
-        hour_start: s.hourStart,
-        hour_count: s.hourCount,
-      })
-      .where('key', '=', s.key)
-      .where('attempts', '=', s.seenAttempts)
-      .where('hour_count', '=', s.seenHourCount)
-      .where('hour_start', '=', s.seenHourStart),
-);
+/**
+ * Takes a slot in one statement: the row is created at its first attempt or counted up, and only when
+ * the delay has passed and the hour still has room (the WHERE of the upsert). Both dialects lock the
+ * row for the statement, so parallel requests (or API instances) are counted one after the other and
+ * cannot share a slot; no row comes back when the attempt is refused. The delay is delayAfter() in SQL.
+ */
+const takeSlot = compiled((db, s: Slots<{ key: string; now: number }>) => {
+  const now = sql<number>`cast(${s.now} as bigint)`;
+  const attempts = sql<number>`password_guards.attempts + 1`;
+  const freshHour = sql<boolean>`${now} - password_guards.hour_start >= ${sql.lit(hourMs)}`;
+  const doublings = sql<number>`case when ${attempts} - ${sql.lit(guardPolicy.freeAttempts)} < 20 then ${attempts} - ${sql.lit(guardPolicy.freeAttempts)} else 20 end`;
+  const delay = sql<number>`case when ${attempts} < ${sql.lit(guardPolicy.freeAttempts)} then 0
+    when ${sql.lit(guardPolicy.firstDelayMs)} * (1 << ${doublings}) < ${sql.lit(guardPolicy.maxDelayMs)}
+      then ${sql.lit(guardPolicy.firstDelayMs)} * (1 << ${doublings})
+    else ${sql.lit(guardPolicy.maxDelayMs)} end`;
+  return db
+    .insertInto('password_guards')
+    .values({ key: s.key, attempts: 1, next_allowed_at: now, hour_start: now, hour_count: 1 })
+    .onConflict((oc) =>
+      oc
+        .column('key')
+        .doUpdateSet({
+          attempts,
+          next_allowed_at: sql<number>`${now} + ${delay}`,
+          hour_start: sql<number>`case when ${freshHour} then ${now} else password_guards.hour_start end`,
+          hour_count: sql<number>`case when ${freshHour} then 1 else password_guards.hour_count + 1 end`,
+        })
+        .where(sql<boolean>`${now} >= password_guards.next_allowed_at`)
+        .where(
+          sql<boolean>`(case when ${freshHour} then 0 else password_guards.hour_count end) < ${sql.lit(guardPolicy.maxPerHour)}`,
+        ),
+    )
+    .returning('attempts');
+});
 
 export class PasswordGuard {
   constructor(
@@ -87,47 +86,7 @@ export class PasswordGuard {
 
   /** True when this attempt may check the password. False means: answer exactly as for a wrong one. */
   async reserve(key: string): Promise<boolean> {
-    const now = this.clock.now();
-    // Most sign-ins are of addresses seen before: read first, create the row only when it is missing.
-    let row = await this.read(key);
-    if (!row) {
-      await createGuard.run(this.db, { key, now });
-      row = await this.read(key);
-    }
-    // Someone else took the slot between our read and write (two sign-ins at once, from two computers
-    // or instances): read again and judge anew. Each pass that writes takes one slot, so parallel
-    // guessers still get exactly the free tries and then the delay; the bound only stops a livelock.
-    for (let pass = 0; pass < maxReservePasses; pass += 1) {
-      const taken = await this.tryReserve(key, now, row);
-      if (taken !== 'conflict') return taken;
-      row = await this.read(key);
-    }
-    return false;
-  }
-
-  private async tryReserve(
-    key: string,
-    now: number,
-    row: PasswordGuardTable | undefined,
-  ): Promise<boolean | 'conflict'> {
-    if (!row || now < row.next_allowed_at) return false;
-
-    const freshHour = now - row.hour_start >= hourMs;
-    const hourCount = freshHour ? 0 : row.hour_count;
-    if (hourCount >= guardPolicy.maxPerHour) return false;
-
-    const attempts = row.attempts + 1;
-    const result = await takeSlot.run(this.db, {
-      key,
-      attempts,
-      nextAllowedAt: now + delayAfter(attempts),
-      hourStart: freshHour ? now : row.hour_start,
-      hourCount: hourCount + 1,
-      seenAttempts: row.attempts,
-      seenHourCount: row.hour_count,
-      seenHourStart: row.hour_start,
-    });
-    return result.numAffectedRows === 1n ? true : 'conflict';
+    return (await takeSlot.first(this.db, { key, now: this.clock.now() })) !== undefined;
   }
 
   /** Consecutive failures so far (0 for an unknown key). */
