@@ -571,7 +571,7 @@ function figuresFrom(
     const statements = profiles.login.statementsPerRequest;
     five.notes.push(
       `Missed: a login on PostgreSQL costs the core ${round(extraMs)} ms more than on the in-memory store (medians), about ${round(extraMs / Math.max(statements, 1))} ms for each of its ${statements} statements: each is a round trip over loopback TCP, parsing in the pg client and parse + plan + execute in a PostgreSQL backend on the same core. SQLite runs the same statements as calls into the library.`,
-      'What would move it next: fewer statements per login (the password guard reads its row before its compare-and-set; one upsert computing the delay in SQL would do both) and named prepared statements for the compiled shapes. The second needs care: a prepared `select *` fails ("cached plan must not change result type") on instances still running while another one migrates a table, so the shapes must name their columns first.',
+      'What would move it next: named prepared statements for the compiled shapes (PostgreSQL would skip parsing and planning them). They need care: a prepared `select *` fails ("cached plan must not change result type") on instances still running while another one migrates a table, so the shapes must name their columns first. Fewer statements: the per-address login count taken before the check and handed back after a right password is deliberate (parallel guesses are counted first).',
     );
   }
 
