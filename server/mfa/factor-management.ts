@@ -1,5 +1,6 @@
 import {
   factorType,
+  isSendingType,
   type AddFactorRequest,
   type AddFactorResponse,
   type SessionView,
@@ -91,14 +92,16 @@ export class FactorManagement {
     let response: AddFactorResponse;
     if (request.type === 'totp' && start.reveal) {
       response = { factor: { ...view, type: request.type }, ...start.reveal };
-    } else {
+    } else if (isSendingType(request.type)) {
       const sent = await this.challenges.sendCode(flow, factor, account, ip);
       response = {
-        factor: { ...view, type: request.type === 'sms' ? 'sms' : 'email' },
+        factor: { ...view, type: request.type },
         sentTo: sent.sentTo,
         expiresAt: sent.expiresAt,
         resendAfter: sent.resendAfter,
       };
+    } else {
+      throw new Error(`Setting up a ${request.type} factor shows no key and sends no code`);
     }
     await this.ctx.audit.record(this.ctx.db, {
       accountId: session.accountId,
@@ -146,7 +149,7 @@ export class FactorManagement {
 
   async resend(session: Session, factorId: string, ip: string | null) {
     const { flow, factor } = await this.enrollment(session, factorId);
-    if (factor.type !== 'email' && factor.type !== 'sms') throw new ApiError('factor_not_found');
+    // sendCode refuses a factor that sends nothing (an authenticator app) as not found.
     const sent = await this.challenges.sendCode(
       flow,
       factor,
