@@ -1,4 +1,5 @@
 import type { Locale } from '../../common/contract/fields';
+import { lifecycleCopy, type LifecycleMailVariables } from './lifecycle-mails';
 
 /**
  * Every mail the API sends, in English and Dutch, as plain text plus simple HTML. Links stand on a line
@@ -11,7 +12,7 @@ export interface RenderedMail {
   html: string;
 }
 
-export interface MailVariables {
+export interface MailVariables extends LifecycleMailVariables {
   /** Mailed before the address is proven: nothing in it comes from the signup form (no name). */
   activation: { link: string; validFor: string; choosePassword: boolean };
   account_exists: {
@@ -26,7 +27,7 @@ export interface MailVariables {
   code: {
     firstName?: string | undefined;
     code: string;
-    purpose: 'login' | 'step_up' | 'enroll';
+    purpose: 'login' | 'step_up' | 'enroll' | 'reset';
     minutes: number;
   };
   factor_added: { firstName: string; factorType: string; factorLabel: string };
@@ -190,6 +191,7 @@ const english: Templates = {
       ...(v.note ? [`Note from support: ${v.note}`] : []),
     ],
   }),
+  ...lifecycleCopy.en,
 };
 
 const securityNoteEn =
@@ -331,6 +333,7 @@ const dutch: Templates = {
       ...(v.note ? [`Opmerking van support: ${v.note}`] : []),
     ],
   }),
+  ...lifecycleCopy.nl,
 };
 
 const byLocale: Record<Locale, Templates> = { en: english, nl: dutch };

@@ -18,6 +18,9 @@ const outsideCatalogue = new Set([
   'GET /activate',
   'POST /activate',
   'POST /activate/resend',
+  'GET /reset-password',
+  'GET /confirm-email',
+  'POST /confirm-email',
   'GET /openapi.json',
   'GET /metrics',
 ]);
@@ -57,6 +60,10 @@ const validBodies: Partial<Record<EndpointName, unknown>> = {
   verifyStepUp: { factorId: 'f1', code: '123456' },
   addFactor: { type: 'totp' },
   verifyFactor: { code: '123456' },
+  changePassword: { currentPassword: 'x', newPassword: 'y' },
+  updateMe: {},
+  changeEmail: { newEmail: 'new@example.net', password: 'x' },
+  deleteAccount: { password: 'x' },
   approveMfaReset: { note: 'Checked by phone' },
   denyMfaReset: { note: 'Checked by phone' },
 };
