@@ -16,6 +16,7 @@ import { accountForMail, noticeToOwner } from '../mfa/notices';
 import type { Sessions } from '../sessions/sessions';
 import type { TrustedDevices } from '../sessions/trusted-devices';
 import { iso } from '../support/clock';
+import { EvenTiming } from '../support/even-timing';
 import { issueToken, parseToken, secretMatches } from '../support/secret-token';
 import { accountStore } from './account-store';
 import { linkProblem, passwordResetStore } from './lifecycle-links-store';
@@ -39,6 +40,8 @@ type PasswordReset = NonNullable<Awaited<ReturnType<typeof passwordResetStore.by
  * UPDATE (one winner of parallel completes) and ends every session and trusted computer.
  */
 export class PasswordResets {
+  private readonly timing = new EvenTiming();
+
   constructor(
     private readonly ctx: ServerContext,
     private readonly flows: MfaFlows,
@@ -49,8 +52,8 @@ export class PasswordResets {
   ) {}
 
   /**
-   * Mails a link to an active account's address. Unknown and inactive addresses get the same answer and
-   * are counted against the same limits; the account lookup and the writes are one transaction either way.
+   * Mails a link to an active account's address. Unknown and inactive addresses get the same answer,
+   * after the same time, and are counted against the same limits.
    */
   async request(email: string, ip: string | null): Promise<void> {
     const emailNormalized = normaliseEmail(email);
@@ -63,38 +66,54 @@ export class PasswordResets {
         throw new ApiError('rate_limited', { retryAfterSeconds: Math.ceil(decision.retryAfterMs / 1000) });
     }
 
-    await transact(this.ctx, async (trx) => {
-      const account = await accountStore.byEmail(trx, emailNormalized);
-      if (!account || account.activated_at === null) return;
-      const now = this.ctx.clock.now();
-      await passwordResetStore.supersede(trx, account.id, now);
-      const issued = issueToken(this.ctx.random);
-      await passwordResetStore.insert(trx, {
-        id: issued.id,
-        account_id: account.id,
-        secret_hash: issued.secretHash,
-        created_at: now,
-        expires_at: now + this.ctx.config.passwordResetTtlMs,
-        used_at: null,
-        superseded_at: null,
-      });
-      const locale = asLocale(account.locale);
-      await this.ctx.outbox.queueMail(trx, {
-        to: account.email,
-        locale,
-        template: 'password_reset',
-        variables: {
-          firstName: account.first_name,
-          link: `${this.ctx.config.publicUrl}/reset-password?token=${encodeURIComponent(issued.token)}`,
-          validFor: describeDuration(this.ctx.config.passwordResetTtlMs, locale),
-        },
-      });
-      await this.ctx.audit.record(trx, {
-        accountId: account.id,
-        actor: 'user',
-        action: 'account.password_reset_requested',
-        ip,
-      });
+    // Only an active account gets a link; the others wait as long as mailing one takes.
+    const known = await accountStore.byEmail(this.ctx.db, emailNormalized);
+    if (!known || known.activated_at === null) {
+      await this.timing.short(async () => {});
+      return;
+    }
+    await this.timing.full(() =>
+      transact(this.ctx, async (trx) => {
+        const account = await accountStore.byEmail(trx, emailNormalized);
+        if (!account || account.activated_at === null) return;
+        await this.issue(trx, account, ip);
+      }),
+    );
+  }
+
+  private async issue(
+    trx: Db,
+    account: NonNullable<Awaited<ReturnType<typeof accountStore.byEmail>>>,
+    ip: string | null,
+  ): Promise<void> {
+    const now = this.ctx.clock.now();
+    await passwordResetStore.supersede(trx, account.id, now);
+    const issued = issueToken(this.ctx.random);
+    await passwordResetStore.insert(trx, {
+      id: issued.id,
+      account_id: account.id,
+      secret_hash: issued.secretHash,
+      created_at: now,
+      expires_at: now + this.ctx.config.passwordResetTtlMs,
+      used_at: null,
+      superseded_at: null,
+    });
+    const locale = asLocale(account.locale);
+    await this.ctx.outbox.queueMail(trx, {
+      to: account.email,
+      locale,
+      template: 'password_reset',
+      variables: {
+        firstName: account.first_name,
+        link: `${this.ctx.config.publicUrl}/reset-password?token=${encodeURIComponent(issued.token)}`,
+        validFor: describeDuration(this.ctx.config.passwordResetTtlMs, locale),
+      },
+    });
+    await this.ctx.audit.record(trx, {
+      accountId: account.id,
+      actor: 'user',
+      action: 'account.password_reset_requested',
+      ip,
     });
   }
 
