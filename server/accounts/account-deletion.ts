@@ -43,7 +43,7 @@ export class AccountDeletion {
   /** `npm run admin -- account delete <email> --note "<text>"`; not_found for an unknown address. */
   async deleteBySupport(email: string, note: string, operator: string): Promise<void> {
     const account = await accountStore.byEmail(this.ctx.db, normaliseEmail(email));
-    if (!account) throw new ApiError('not_found', { message: `No account has the address ${email}.` });
+    if (!account) throw new ApiError('not_found', { message: `No account with the address ${email}.` });
     await this.remove(account.id, { kind: 'operator', name: operator, note });
   }
 
