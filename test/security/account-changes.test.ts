@@ -159,6 +159,26 @@ forEachDialect('67. changing the email address', (t) => {
     expect(again.body.error.code).toBe('email_change_used');
   });
 
+  it('moves the address once when its link is used in parallel', async () => {
+    const account = await accountWithTotp(t());
+    const newEmail = uniqueEmail('parallel');
+    await t().request(
+      'POST',
+      '/v1/me/email',
+      { newEmail, password: account.password },
+      bearer(account.token),
+    );
+    const token = await linkTokenTo(t(), newEmail, 'confirm-email');
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => t().request('POST', '/v1/me/email/confirm', { token })),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409, 409, 409, 409]);
+    const changed = (await subjectsTo(t(), account.email)).filter(
+      (s) => s === 'The email address of your WEM account was changed',
+    );
+    expect(changed).toHaveLength(1);
+  });
+
   it('leaves an email factor at its own address', async () => {
     const account = await accountWithTotp(t());
     const factorAddress = uniqueEmail('factor');

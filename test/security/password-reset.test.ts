@@ -12,8 +12,8 @@ import {
   verifyResetFactor,
 } from '../helpers/lifecycle';
 import { login } from '../helpers/login';
-import { accountWithTotp, bearer } from '../helpers/mfa';
-import { addRecoveryCodes, wrongCodes } from '../helpers/mfa-factors';
+import { accountWithTotp, bearer, lastCodeMailedTo } from '../helpers/mfa';
+import { addEmailFactor, addRecoveryCodes, wrongCodes } from '../helpers/mfa-factors';
 import { enrolledAccount, loginWithDevice, loginWithTotp, nextTotpCode, subjectsTo } from '../helpers/trust';
 
 // docs/security.md 59-64: forgot password (docs/api.md "Account lifecycle"). A reset link alone never
@@ -135,6 +135,21 @@ forEachDialect('59. a password reset never bypasses the second factor', (t) => {
     const reused = await verifyResetFactor(t(), second, recovery.id, code);
     expect(reused.status).toBe(401);
     expect(reused.body.error.code).toBe('invalid_code');
+  });
+
+  it('mails a code to an email factor and accepts it once', async () => {
+    const account = await accountWithTotp(t());
+    const factorAddress = uniqueEmail('factor');
+    const factorId = await addEmailFactor(t(), account.token, factorAddress);
+    const resetId = await resetIdFor(t(), await resetToken(t(), account.email));
+    const sent = await t().request('POST', `/v1/password-reset/${resetId}/challenge`, { factorId });
+    expect(sent.status).toBe(200);
+    expect(sent.body).toMatchObject({ factorId, type: 'email', sentTo: expect.stringContaining('@') });
+    const code = await lastCodeMailedTo(t(), factorAddress);
+    expect((await verifyResetFactor(t(), resetId, factorId, code)).status).toBe(200);
+    expect((await completeReset(t(), resetId, newPassword)).status).toBe(204);
+    const other = await resetIdFor(t(), await resetToken(t(), account.email));
+    expect((await verifyResetFactor(t(), other, factorId, code)).body.error.code).toBe('invalid_code');
   });
 
   it('refuses a TOTP code that was already used for the reset (replay)', async () => {
