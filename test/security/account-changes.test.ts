@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { forEachDialect, uniqueEmail, type TestApi } from '../helpers/harness';
-import { linkTokenTo, meStatus, newPassword } from '../helpers/lifecycle';
+import { linkTokenTo, meStatus, newPassword, resetToken, startReset } from '../helpers/lifecycle';
 import { login } from '../helpers/login';
 import { accountWithTotp, bearer } from '../helpers/mfa';
 import { addEmailFactor } from '../helpers/mfa-factors';
@@ -144,6 +144,8 @@ forEachDialect('67. changing the email address', (t) => {
     expect((await login(t(), account.email, account.password)).status).toBe(200);
 
     const token = await linkTokenTo(t(), newEmail, 'confirm-email');
+    // A reset link mailed to the old address stops working when the address moves.
+    const oldReset = await resetToken(t(), account.email);
     const confirmed = await t().request('POST', '/v1/me/email/confirm', { token });
     expect(confirmed.status).toBe(200);
     expect(confirmed.body).toEqual({ email: newEmail });
@@ -153,6 +155,7 @@ forEachDialect('67. changing the email address', (t) => {
       'The email address of your WEM account was changed',
     );
     expect(await meStatus(t(), account.token)).toBe(200);
+    expect((await startReset(t(), oldReset)).body.error.code).toBe('reset_invalid');
 
     const again = await t().request('POST', '/v1/me/email/confirm', { token });
     expect(again.status).toBe(409);
