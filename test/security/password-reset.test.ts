@@ -3,6 +3,7 @@ import { forEachDialect, uniqueEmail } from '../helpers/harness';
 import {
   askReset,
   completeReset,
+  linkTokenTo,
   meStatus,
   newPassword,
   proveTotp,
@@ -337,7 +338,7 @@ forEachDialect('61. forgot password reveals no account', (t) => {
     const account = await accountWithTotp(t());
     const asked = await askReset(t(), account.email);
     expect(JSON.stringify(asked.body)).not.toContain('token');
-    const resetId = await resetIdFor(t(), await resetToken(t(), account.email));
+    const resetId = await resetIdFor(t(), await linkTokenTo(t(), account.email, 'reset-password'));
     const proven = await proveTotp(t(), resetId, account);
     expect(proven.body).toEqual({ verified: true });
     expect((await t().request('GET', '/v1/me', undefined, bearer(resetId))).status).toBe(401);
