@@ -4,7 +4,13 @@ import { linkTokenTo, meStatus, newPassword, resetToken, startReset } from '../h
 import { login } from '../helpers/login';
 import { accountWithTotp, bearer } from '../helpers/mfa';
 import { addEmailFactor } from '../helpers/mfa-factors';
-import { loginWithDevice, loginWithTotp, stepUpWithTotp, subjectsTo } from '../helpers/trust';
+import {
+  enrolledAccount,
+  loginWithDevice,
+  loginWithTotp,
+  stepUpWithTotp,
+  subjectsTo,
+} from '../helpers/trust';
 
 // docs/security.md 65-69: what a signed-in owner changes in My details (docs/api.md "Account lifecycle").
 
@@ -180,6 +186,30 @@ forEachDialect('67. changing the email address', (t) => {
       (s) => s === 'The email address of your WEM account was changed',
     );
     expect(changed).toHaveLength(1);
+  });
+
+  it('writes every mail of an address change in the account’s language', async () => {
+    const account = await enrolledAccount(t(), { locale: 'nl', firstName: 'Sanne' });
+    const newEmail = uniqueEmail('verhuisd');
+    await t().request(
+      'POST',
+      '/v1/me/email',
+      { newEmail, password: account.password },
+      bearer(account.token),
+    );
+    expect((await t().mailsTo(newEmail)).map((m) => m.subject)).toEqual([
+      'Bevestig je nieuwe e-mailadres voor WEM',
+    ]);
+    await t().request('POST', '/v1/me/email/confirm', {
+      token: await linkTokenTo(t(), newEmail, 'confirm-email'),
+    });
+    const toOld = await t().mailsTo(account.email);
+    expect(toOld.slice(-2).map((m) => m.subject)).toEqual([
+      'Er is een nieuw e-mailadres aangevraagd voor je WEM-account',
+      'Het e-mailadres van je WEM-account is gewijzigd',
+    ]);
+    expect(toOld.at(-1)!.text).toContain('Hallo Sanne,');
+    expect(toOld.at(-1)!.text).toContain(newEmail);
   });
 
   it('leaves an email factor at its own address', async () => {
