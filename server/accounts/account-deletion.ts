@@ -51,11 +51,16 @@ export class AccountDeletion {
     await transact(this.ctx, async (trx) => {
       await accountStore.lock(trx, accountId, this.ctx.dialect);
       const account = await accountStore.forPasswordCheck(trx, accountId);
+      // A parallel deletion got there first: for the user their session is gone, for support the account.
+      if (!account) throw new ApiError(by.kind === 'user' ? 'unauthenticated' : 'not_found');
       const factorTargets = await factorStore.targetsOf(trx, accountId);
       for (const hook of this.onAccountDeleted) await hook(trx, accountId);
       await this.ctx.outbox.removeUnsentTo(trx, [account.email, ...factorTargets]);
+      // Counters keyed by the address name a person who asked to be forgotten.
       await this.guard.forget(`login:${account.email_normalized}`, trx);
-      if (!(await accountStore.remove(trx, accountId))) throw new ApiError('unauthenticated');
+      for (const key of [`reset:${account.email_normalized}`, `resend:${account.email_normalized}`])
+        await this.ctx.limiter.reset(key, trx);
+      await accountStore.remove(trx, accountId);
       await this.ctx.audit.anonymise(trx, accountId);
       await this.ctx.audit.record(trx, {
         accountId,

@@ -75,15 +75,16 @@ export const accountStore = {
       .execute();
   },
 
-  /** What checking the current password and the password policy need of a signed-in account. */
-  async forPasswordCheck(db: Db, id: string) {
-    const account = await db
+  /**
+   * What checking the current password and the password policy need of an account; undefined when it
+   * was deleted meanwhile (a parallel deletion), which callers answer in their own words.
+   */
+  forPasswordCheck(db: Db, id: string) {
+    return db
       .selectFrom('accounts')
       .select(['id', 'email', 'email_normalized', 'first_name', 'last_name', 'locale', 'password_hash'])
       .where('id', '=', id)
       .executeTakeFirst();
-    if (!account) throw new Error(`No account ${id}`);
-    return account;
   },
 
   async setPassword(db: Db, id: string, passwordHash: string, now: number): Promise<void> {

@@ -4,7 +4,7 @@ import { guardPolicy, type PasswordGuard } from '../login/password-guard';
 import { abuseNoticeToOwner } from '../mfa/notices';
 import { accountStore } from './account-store';
 
-export type AccountForPasswordCheck = Awaited<ReturnType<typeof accountStore.forPasswordCheck>>;
+export type AccountForPasswordCheck = NonNullable<Awaited<ReturnType<typeof accountStore.forPasswordCheck>>>;
 
 /**
  * Asks for the current password before a change that could take the account over (password, address,
@@ -19,6 +19,7 @@ export async function confirmCurrentPassword(
   ip: string | null,
 ): Promise<AccountForPasswordCheck> {
   const account = await accountStore.forPasswordCheck(ctx.db, accountId);
+  if (!account) throw new ApiError('unauthenticated');
   const key = `login:${account.email_normalized}`;
   if (!(await guard.reserve(key))) {
     await ctx.hasher.verifyDummy(password);

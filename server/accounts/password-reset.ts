@@ -175,6 +175,7 @@ export class PasswordResets {
     if (flow.completed_at === null && (await factorStore.forLogin(this.ctx.db, flow.account_id)).length > 0)
       throw new ApiError('factor_required');
     const account = await accountStore.forPasswordCheck(this.ctx.db, flow.account_id);
+    if (!account) throw new ApiError('reset_invalid');
     const reasons = checkPassword(password, {
       email: account.email,
       firstName: account.first_name,

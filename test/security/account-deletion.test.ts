@@ -119,6 +119,22 @@ forEachDialect('70. deleting an account', (t) => {
     expect((await login(t(), again.email, account.password)).status).toBe(401);
   });
 
+  it('deletes once when two deletions race, with one goodbye', async () => {
+    const account = await accountWithTotp(t());
+    const answers = await Promise.all([
+      deleteAccount(t(), account.token, account.password),
+      deleteAccount(t(), account.token, account.password),
+    ]);
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses[0]).toBe(204);
+    // The loser finds its session or its account gone.
+    expect(statuses[1]).toBe(401);
+    const goodbyes = (await subjectsTo(t(), account.email)).filter(
+      (s) => s === 'Your WEM account was deleted',
+    );
+    expect(goodbyes).toHaveLength(1);
+  });
+
   it('needs a privileged session and the current password', async () => {
     const account = await accountWithTotp(t());
     const wrong = await deleteAccount(t(), account.token, 'not-the-password-1');
