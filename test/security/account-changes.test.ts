@@ -204,12 +204,15 @@ forEachDialect('67. changing the email address', (t) => {
       token: await linkTokenTo(t(), newEmail, 'confirm-email'),
     });
     const toOld = await t().mailsTo(account.email);
-    expect(toOld.slice(-2).map((m) => m.subject)).toEqual([
-      'Er is een nieuw e-mailadres aangevraagd voor je WEM-account',
-      'Het e-mailadres van je WEM-account is gewijzigd',
-    ]);
-    expect(toOld.at(-1)!.text).toContain('Hallo Sanne,');
-    expect(toOld.at(-1)!.text).toContain(newEmail);
+    expect(toOld.map((m) => m.subject)).toEqual(
+      expect.arrayContaining([
+        'Er is een nieuw e-mailadres aangevraagd voor je WEM-account',
+        'Het e-mailadres van je WEM-account is gewijzigd',
+      ]),
+    );
+    const changed = toOld.find((m) => m.subject === 'Het e-mailadres van je WEM-account is gewijzigd')!;
+    expect(changed.text).toContain('Hallo Sanne,');
+    expect(changed.text).toContain(newEmail);
   });
 
   it('leaves an email factor at its own address', async () => {
