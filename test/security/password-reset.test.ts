@@ -12,7 +12,7 @@ import {
   startReset,
   verifyResetFactor,
 } from '../helpers/lifecycle';
-import { login } from '../helpers/login';
+import { login, secondInstance } from '../helpers/login';
 import { accountWithTotp, bearer, lastCodeMailedTo } from '../helpers/mfa';
 import { addEmailFactor, addRecoveryCodes, wrongCodes } from '../helpers/mfa-factors';
 import { enrolledAccount, loginWithDevice, loginWithTotp, nextTotpCode, subjectsTo } from '../helpers/trust';
@@ -322,6 +322,28 @@ forEachDialect('61. forgot password reveals no account', (t) => {
     expect((await askReset(t(), uniqueEmail(), '10.2.0.1')).status).toBe(429);
     t().clock.advance(hour + 1);
     expect((await askReset(t(), account.email, '10.2.0.1')).status).toBe(202);
+  });
+
+  it('shares the limits between two instances on one database', async () => {
+    const account = await t().activeAccount();
+    const other = await secondInstance(t());
+    try {
+      expect((await askReset(t(), account.email, '10.3.0.1')).status).toBe(202);
+      expect(
+        (await other.request('POST', '/v1/password-reset', { email: account.email }, {}, '10.3.0.2')).status,
+      ).toBe(202);
+      expect((await askReset(t(), account.email, '10.3.0.3')).status).toBe(202);
+      const fourth = await other.request(
+        'POST',
+        '/v1/password-reset',
+        { email: account.email },
+        {},
+        '10.3.0.4',
+      );
+      expect(fourth.status).toBe(429);
+    } finally {
+      await other.close();
+    }
   });
 
   it('mails the reset link in the account’s language', async () => {
