@@ -163,8 +163,8 @@ const english: Templates = {
     subject: 'Wrong sign-in codes were entered for your WEM account',
     paragraphs: [
       hello(v.firstName),
-      'Someone entered your correct password and then several wrong second-factor codes. They were stopped; you can still sign in with your own factor as usual.',
-      'Was this not you? Then someone knows your password: change it now, in My details.',
+      'Someone entered your correct password, or opened a password reset link mailed to you, and then several wrong second-factor codes. They were stopped; you can still sign in with your own factor as usual.',
+      'Was this not you? Then someone knows your password or can read your mail: change your password now, in My details, and the password of your mailbox.',
     ],
   }),
   password_attempts: (v) => ({
@@ -305,8 +305,8 @@ const dutch: Templates = {
     subject: 'Er zijn verkeerde inlogcodes ingevoerd voor je WEM-account',
     paragraphs: [
       hallo(v.firstName),
-      'Iemand voerde je juiste wachtwoord in en daarna meerdere verkeerde codes van de tweede stap. Die zijn tegengehouden; jij kunt gewoon inloggen met je eigen factor.',
-      'Was jij dit niet? Dan kent iemand je wachtwoord: wijzig het nu, in Mijn gegevens.',
+      'Iemand voerde je juiste wachtwoord in, of opende een link om je wachtwoord opnieuw in te stellen die we je mailden, en daarna meerdere verkeerde codes van de tweede stap. Die zijn tegengehouden; jij kunt gewoon inloggen met je eigen factor.',
+      'Was jij dit niet? Dan kent iemand je wachtwoord of kan iemand je mail lezen: wijzig je wachtwoord nu, in Mijn gegevens, en ook het wachtwoord van je mailbox.',
     ],
   }),
   password_attempts: (v) => ({
