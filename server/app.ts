@@ -15,6 +15,11 @@ import { createArgon2Hasher, type PasswordHasher } from './accounts/password-has
 import { accountRoutes } from './accounts/routes';
 import { SignupService } from './accounts/signup';
 import { PendingAccountSweeper } from './accounts/pending-accounts';
+import { AccountChanges } from './accounts/account-changes';
+import { AccountDeletion, type AccountDeletedHook } from './accounts/account-deletion';
+import { lifecycleRoutes } from './accounts/lifecycle-routes';
+import { PasswordResets } from './accounts/password-reset';
+import { lifecyclePages } from './http/lifecycle-pages';
 import { AuditLog } from './admin/audit-log';
 import type { Config } from './config';
 import type { ServerContext } from './context';
@@ -116,6 +121,7 @@ function composeMfa(context: ServerContext, keys: ServerKeys, sessions: Sessions
   const devices = new TrustedDevices(context);
   return {
     flows,
+    challenges,
     devices,
     sessions,
     factors: new FactorManagement(context, flows, challenges, recovery, sessions, devices),
@@ -128,6 +134,8 @@ export interface AccountApi {
   app: ApiInstance;
   context: ServerContext;
   worker: OutboxWorker;
+  /** Deleting accounts, for support's CLI as well as DELETE /v1/me. */
+  deletion: AccountDeletion;
   /** Stops taking requests, finishes the ones in flight, stops the worker. Leaves the database open. */
   close(): Promise<void>;
 }
@@ -240,23 +248,35 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
   const sessions = new Sessions(context);
   const activation = new ActivationService(context);
   const mfa = composeMfa(context, keys, sessions);
+  const guard = new PasswordGuard(database.db, clock);
+  // Parts that keep rows of an account outside its cascading foreign keys add their clean-up here.
+  const onAccountDeleted: AccountDeletedHook[] = [];
+  const deletion = new AccountDeletion(context, guard, onAccountDeleted);
+  const changes = new AccountChanges(context, guard, sessions, mfa.devices);
   route(app, endpoints.health, [], async () => ({ status: 'ok' as const }));
   readinessRoutes(app, database.db);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   accountRoutes(app, context, { signup: new SignupService(context), activation, sessions });
   loginRoutes(app, context, {
-    login: new LoginService(context, new PasswordGuard(database.db, clock), sessions, mfa.flows, mfa.devices),
+    login: new LoginService(context, guard, sessions, mfa.flows, mfa.devices),
     mfaLogin: mfa.login,
     sessions,
     devices: mfa.devices,
   });
   mfaRoutes(app, context, mfa);
+  lifecycleRoutes(app, {
+    resets: new PasswordResets(context, mfa.flows, mfa.challenges, sessions, mfa.devices, guard),
+    changes,
+    deletion,
+    sessions,
+  });
   adminRoutes(app, context, sessions, new MfaResets(context));
   // Only the activation pages take browser form posts; the /v1 API stays JSON-only, so a cross-site
   // HTML form cannot drive it.
   await app.register(async (pages: ApiInstance) => {
     await pages.register(formBody, { bodyLimit: 4096 });
     activationPage(pages, activation);
+    lifecyclePages(pages, changes);
   });
   await app.register(portalPages, {});
 
@@ -271,6 +291,7 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
     app,
     context,
     worker,
+    deletion,
     async close() {
       closing = true;
       await app.close();

@@ -91,6 +91,7 @@ const envSchema = z.object({
   MAIL_CODE_HOURLY_LIMIT: count(2000),
   ACTIVATION_LINK_TTL: duration('48h'),
   PENDING_ACCOUNT_TTL: duration('7d'),
+  PASSWORD_RESET_TTL: duration('1h'),
   TRUSTED_DEVICE_TTL: duration('7d'),
   SESSION_TTL: duration('12h'),
   SESSION_IDLE_TTL: duration('1h'),
@@ -131,6 +132,8 @@ export interface Config {
         from: string;
       };
   activationLinkTtlMs: number;
+  /** How long a mailed password-reset link works (docs/api.md "Account lifecycle"). */
+  passwordResetTtlMs: number;
   /** A never-activated account is removed this long after its last activation link. */
   pendingAccountTtlMs: number;
   /** Caps on code sends that cost money or reach strangers; see docs/operations.md "Abuse limits". */
@@ -203,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           }
         : { provider: 'outbox' },
     activationLinkTtlMs: e.ACTIVATION_LINK_TTL,
+    passwordResetTtlMs: e.PASSWORD_RESET_TTL,
     pendingAccountTtlMs: e.PENDING_ACCOUNT_TTL,
     sendLimits: {
       smsAllowedCountries: e.SMS_ALLOWED_COUNTRIES,

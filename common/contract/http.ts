@@ -317,3 +317,58 @@ export const auditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
 export const auditList = z.array(auditEntryView);
+
+// --- Account lifecycle (docs/api.md "Account lifecycle") ---------------------------------------
+
+/** A mailed link's token; anything that is not one of ours is the service's `*_invalid`, not a 400. */
+const linkToken = z.string().min(1, { error: 'required' }).max(200, { error: 'too_long' });
+
+export const passwordResetRequest = z.object({ email: emailField }).meta({ id: 'PasswordResetRequest' });
+export const resetSentResponse = z.object({ status: z.literal('reset_sent') });
+
+export const passwordResetVerifyRequest = z
+  .object({ token: linkToken })
+  .meta({ id: 'PasswordResetVerifyRequest' });
+/** The factor step of a reset: `factors` is empty when the account has none yet (the link alone will do). */
+export const passwordResetStarted = z
+  .object({ resetId: z.string(), expiresAt: isoTime, factors: z.array(loginFactor) })
+  .meta({ id: 'PasswordResetStarted' });
+export type PasswordResetStarted = z.infer<typeof passwordResetStarted>;
+
+export const resetVerifyFactorRequest = z
+  .object({ factorId: idField, code: codeField })
+  .meta({ id: 'ResetVerifyFactorRequest' });
+export const resetFactorVerified = z.object({ verified: z.literal(true) });
+
+export const passwordResetCompleteRequest = z
+  .object({ password: passwordField })
+  .meta({ id: 'PasswordResetCompleteRequest' });
+
+export const changePasswordRequest = z
+  .object({ currentPassword: passwordField, newPassword: passwordField })
+  .meta({ id: 'ChangePasswordRequest' });
+
+/** PATCH /v1/me: only the fields given change; an empty company clears it. */
+export const updateMeRequest = z
+  .object({
+    firstName: requiredText(100).optional(),
+    lastName: requiredText(100).optional(),
+    company: cleanText(200)
+      .transform((value) => value.trim())
+      .optional(),
+    locale: localeField.optional(),
+  })
+  .meta({ id: 'UpdateMeRequest' });
+export type UpdateMeRequest = z.input<typeof updateMeRequest>;
+
+export const changeEmailRequest = z
+  .object({ newEmail: emailField, password: passwordField })
+  .meta({ id: 'ChangeEmailRequest' });
+export const verificationSentResponse = z.object({ status: z.literal('verification_sent') });
+
+export const confirmEmailRequest = z.object({ token: linkToken }).meta({ id: 'ConfirmEmailRequest' });
+export const emailConfirmedResponse = z.object({ email: z.string() });
+
+export const deleteAccountRequest = z
+  .object({ password: passwordField })
+  .meta({ id: 'DeleteAccountRequest' });

@@ -222,6 +222,16 @@ describe('portal client and the endpoint catalogue', () => {
     devices: (c) => c.devices(token),
     revokeDevice: (c) => c.revokeDevice(token, 'd1'),
     revokeAllDevices: (c) => c.revokeAllDevices(token),
+    requestPasswordReset: (c) => c.requestPasswordReset('j@example.net'),
+    verifyPasswordReset: (c) => c.verifyPasswordReset('t'),
+    passwordResetChallenge: (c) => c.passwordResetChallenge('reset1', 'f1'),
+    passwordResetVerifyFactor: (c) => c.passwordResetVerifyFactor('reset1', 'f1', '123456'),
+    completePasswordReset: (c) => c.completePasswordReset('reset1', 'x'),
+    changePassword: (c) => c.changePassword(token, 'x', 'y'),
+    updateMe: (c) => c.updateMe(token, { firstName: 'Jane' }),
+    changeEmail: (c) => c.changeEmail(token, 'new@example.net', 'x'),
+    confirmEmailChange: (c) => c.confirmEmailChange('t'),
+    deleteAccount: (c) => c.deleteAccount(token, 'x'),
   };
 
   it('calls every endpoint marked for the desktop with its method and path', async () => {

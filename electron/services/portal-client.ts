@@ -12,6 +12,7 @@ import {
   type AddFactorRequest,
   type LoginRequest,
   type SignupRequest,
+  type UpdateMeRequest,
 } from '../../common/contract/http';
 import { DesktopError } from './ipc-router';
 
@@ -193,6 +194,48 @@ export class PortalClient implements DesktopCalls {
 
   revokeAllDevices(token: string) {
     return this.call(endpoints.revokeAllDevices, { token });
+  }
+
+  // --- Account lifecycle -----------------------------------------------------------------------
+
+  requestPasswordReset(email: string) {
+    return this.call(endpoints.requestPasswordReset, { body: { email } });
+  }
+
+  verifyPasswordReset(token: string) {
+    return this.call(endpoints.verifyPasswordReset, { body: { token } });
+  }
+
+  passwordResetChallenge(resetId: string, factorId: string) {
+    return this.call(endpoints.passwordResetChallenge, { params: { resetId }, body: { factorId } });
+  }
+
+  passwordResetVerifyFactor(resetId: string, factorId: string, code: string) {
+    return this.call(endpoints.passwordResetVerifyFactor, { params: { resetId }, body: { factorId, code } });
+  }
+
+  completePasswordReset(resetId: string, password: string) {
+    return this.call(endpoints.completePasswordReset, { params: { resetId }, body: { password } });
+  }
+
+  changePassword(token: string, currentPassword: string, newPassword: string) {
+    return this.call(endpoints.changePassword, { token, body: { currentPassword, newPassword } });
+  }
+
+  updateMe(token: string, body: UpdateMeRequest) {
+    return this.call(endpoints.updateMe, { token, body });
+  }
+
+  changeEmail(token: string, newEmail: string, password: string) {
+    return this.call(endpoints.changeEmail, { token, body: { newEmail, password } });
+  }
+
+  confirmEmailChange(token: string) {
+    return this.call(endpoints.confirmEmailChange, { body: { token } });
+  }
+
+  deleteAccount(token: string, password: string) {
+    return this.call(endpoints.deleteAccount, { token, body: { password } });
   }
 
   // --- The one request path --------------------------------------------------------------------

@@ -101,6 +101,54 @@ export const accountStore = {
       .execute();
   },
 
+  /**
+   * What checking the current password and the password policy need of an account; undefined when it
+   * was deleted meanwhile (a parallel deletion), which callers answer in their own words.
+   */
+  forPasswordCheck(db: Db, id: string) {
+    return db
+      .selectFrom('accounts')
+      .select(['id', 'email', 'email_normalized', 'first_name', 'last_name', 'locale', 'password_hash'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+  },
+
+  async setPassword(db: Db, id: string, passwordHash: string, now: number): Promise<void> {
+    await db
+      .updateTable('accounts')
+      .set({ password_hash: passwordHash, updated_at: now })
+      .where('id', '=', id)
+      .execute();
+  },
+
+  async updateProfile(
+    db: Db,
+    id: string,
+    changes: Pick<Updateable<AccountTable>, 'first_name' | 'last_name' | 'company' | 'locale'>,
+    now: number,
+  ): Promise<void> {
+    await db
+      .updateTable('accounts')
+      .set({ ...changes, updated_at: now })
+      .where('id', '=', id)
+      .execute();
+  },
+
+  /** Moves the account to a confirmed address; a unique violation means another account has it now. */
+  async changeEmail(db: Db, id: string, email: string, emailNormalized: string, now: number): Promise<void> {
+    await db
+      .updateTable('accounts')
+      .set({ email, email_normalized: emailNormalized, updated_at: now })
+      .where('id', '=', id)
+      .execute();
+  },
+
+  /** Removes the account; its factors, sessions, devices, flows, links and requests cascade with it. */
+  async remove(db: Db, id: string): Promise<boolean> {
+    const result = await db.deleteFrom('accounts').where('id', '=', id).executeTakeFirst();
+    return result.numDeletedRows === 1n;
+  },
+
   /** Never-activated accounts whose last link is older than `before`; one address, or all of them. */
   removeStalePending(db: Db, before: number, emailNormalized?: string) {
     let query = db.deleteFrom('accounts').where('activated_at', 'is', null).where('updated_at', '<=', before);

@@ -11,6 +11,14 @@ export type AuditAction =
   | 'account.expired'
   | 'account.activated'
   | 'account.activation_resent'
+  | 'account.password_reset_requested'
+  | 'account.password_reset_factor_verified'
+  | 'account.password_reset'
+  | 'account.password_changed'
+  | 'account.profile_changed'
+  | 'account.email_change_requested'
+  | 'account.email_changed'
+  | 'account.deleted'
   | 'login.password_failed'
   | 'login.password_refused_locked'
   | 'login.succeeded'
@@ -93,5 +101,13 @@ export class AuditLog {
     let select = db.selectFrom('audit_log').selectAll().orderBy('at', 'desc').limit(query.limit);
     if (query.accountId) select = select.where('account_id', '=', query.accountId);
     return select.execute();
+  }
+
+  /**
+   * A deleted account's earlier lines keep what happened but no longer where from: the client
+   * addresses are personal data of someone who asked to be forgotten.
+   */
+  async anonymise(db: Db, accountId: string): Promise<void> {
+    await db.updateTable('audit_log').set({ ip: null }).where('account_id', '=', accountId).execute();
   }
 }

@@ -5,6 +5,7 @@
 //   grant-role <email> support        revoke-role <email> support
 //   mfa-reset list [--status pending|approved|denied]
 //   mfa-reset approve <id> --note "<text>"      mfa-reset deny <id> --note "<text>"
+//   account delete <email> --note "<text>"
 //   rotate-secret-key --from-file <old key file>   (or the old key in OLD_SECRET_KEY or PREVIOUS_SECRET_KEY)
 import '../../scripts/require-supported-node'; // first: refuses an unsupported Node before anything else loads
 import { readFileSync } from 'node:fs';
@@ -29,6 +30,8 @@ const usage = `Usage: npm run admin -- <command>
   mfa-reset list [--status pending|approved|denied]
   mfa-reset approve <request id> --note "<text>"
   mfa-reset deny <request id> --note "<text>"
+  account delete <email> --note "<text>"
+      deletes the account and everything of it; the owner is mailed the note
   rotate-secret-key --from-file <old key file>   (or set OLD_SECRET_KEY, or PREVIOUS_SECRET_KEY as the server has)
       re-encrypts stored secrets from the old server key to the current SECRET_KEY`;
 
@@ -42,6 +45,7 @@ type Command =
   | { kind: 'role'; email: string; role: Role; granted: boolean }
   | { kind: 'list'; status: 'pending' | 'approved' | 'denied' | undefined }
   | { kind: 'decide'; id: string; decision: 'approve' | 'deny'; note: string }
+  | { kind: 'delete'; email: string; note: string }
   | { kind: 'rotate'; oldKey: Buffer };
 
 /** Reads the command line into a Command, refusing a malformed one before anything touches the data. */
@@ -69,6 +73,11 @@ function parseCommand(
     if (!note)
       throw new UsageError(`mfa-reset ${first} needs --note "<text>" for the audit log and the user.`);
     return { kind: 'decide', id: second, decision: first, note };
+  }
+  if (command === 'account' && first === 'delete' && second) {
+    const note = values.note?.trim();
+    if (!note) throw new UsageError('account delete needs --note "<text>" for the audit log and the owner.');
+    return { kind: 'delete', email: second, note };
   }
   if (command === 'rotate-secret-key' && !first) {
     const file = values['from-file'];
@@ -193,6 +202,12 @@ async function main(argv: string[]): Promise<number> {
         console.log(
           `Request ${decided.id} of ${decided.email}: ${decided.status}. The user has been mailed.`,
         );
+        return 0;
+      }
+      case 'delete': {
+        await api.deletion.deleteBySupport(command.email, command.note, operator);
+        await api.worker.drain();
+        console.log(`${untrusted(command.email)}: account deleted. The owner has been mailed.`);
         return 0;
       }
     }

@@ -116,7 +116,7 @@ export interface RecoveryCodeTable {
 
 export interface MfaFlowTable {
   id: string;
-  kind: 'login' | 'step_up' | 'enroll';
+  kind: 'login' | 'step_up' | 'enroll' | 'reset';
   account_id: string;
   session_id: string | null;
   factor_id: string | null;
@@ -125,6 +125,8 @@ export interface MfaFlowTable {
   failures: Generated<number>;
   completed_at: number | null;
   burned_at: number | null;
+  /** The reset link a "reset" flow proves a factor for; null for every other kind. */
+  password_reset_id: string | null;
 }
 
 export interface MfaCodeTable {
@@ -161,6 +163,30 @@ export interface MfaResetRequestTable {
   ip: string | null;
 }
 
+/** A mailed password-reset link (docs/api.md "Account lifecycle"): single use, voided by a newer one. */
+export interface PasswordResetTable {
+  id: string;
+  account_id: string;
+  secret_hash: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  superseded_at: number | null;
+}
+
+/** A requested change of the account's address: it moves only when the link mailed there is used. */
+export interface EmailChangeTable {
+  id: string;
+  account_id: string;
+  new_email: string;
+  new_email_normalized: string;
+  secret_hash: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  superseded_at: number | null;
+}
+
 export interface Database {
   accounts: AccountTable;
   account_roles: AccountRoleTable;
@@ -176,6 +202,8 @@ export interface Database {
   mfa_codes: MfaCodeTable;
   trusted_devices: TrustedDeviceTable;
   mfa_reset_requests: MfaResetRequestTable;
+  password_resets: PasswordResetTable;
+  email_changes: EmailChangeTable;
 }
 
 /** Where a query runs: the database, or the transaction it must be part of (SQLite has one connection). */

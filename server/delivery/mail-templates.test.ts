@@ -11,6 +11,8 @@ import {
 const locales: Locale[] = ['en', 'nl'];
 const activationLink = 'https://account.wem.example/activate?token=Qm9yZGVyLmxpbmU.c2VjcmV0LXBhcnQ';
 const signInUrl = 'https://account.wem.example';
+const resetLink = 'https://account.wem.example/reset-password?token=Qm9yZGVyLmxpbmU.c2VjcmV0LXBhcnQ';
+const confirmLink = 'https://account.wem.example/confirm-email?token=Qm9yZGVyLmxpbmU.c2VjcmV0LXBhcnQ';
 
 /**
  * Variables for every template, with `typed` in each place where text someone typed ends up (their
@@ -33,6 +35,14 @@ function samples(locale: Locale, typed = 'Jane'): { [T in MailTemplate]: MailVar
     password_attempts: { firstName: typed },
     mfa_reset_approved: { firstName: typed, note: typed },
     mfa_reset_denied: { firstName: typed, note: typed },
+    password_reset: { firstName: typed, link: resetLink, validFor: describeDuration(3_600_000, locale) },
+    password_changed: { firstName: typed, how: 'reset' },
+    email_change_link: { link: confirmLink, validFor: describeDuration(86_400_000, locale) },
+    email_change_requested: { firstName: typed, newEmail: 'new@example.net' },
+    email_changed: { firstName: typed, newEmail: 'new@example.net' },
+    email_change_taken: { firstName: typed },
+    account_deleted: { firstName: typed },
+    account_deleted_by_support: { firstName: typed, note: typed },
   };
 }
 
@@ -41,6 +51,8 @@ const linkOf: Partial<Record<MailTemplate, string>> = {
   activation: activationLink,
   account_exists: activationLink,
   already_active: signInUrl,
+  password_reset: resetLink,
+  email_change_link: confirmLink,
 };
 
 const templates = Object.keys(samples('en')) as MailTemplate[];
@@ -63,8 +75,9 @@ describe('mail templates', () => {
     for (const locale of locales) {
       it(`renders ${template} in ${locale} with a subject, a text part and an HTML part`, () => {
         const mail = render(template, locale);
-        // The activation mail goes to an address nobody has proven yet: it names no one.
-        const name = template === 'activation' ? '' : ' Jane';
+        // The activation and address-confirmation mails go to addresses nobody has proven yet: they
+        // name no one.
+        const name = template === 'activation' || template === 'email_change_link' ? '' : ' Jane';
         const greeting = locale === 'nl' ? `Hallo${name},` : `Hello${name},`;
         expect(mail.subject.trim()).not.toBe('');
         expect(linesOf(mail)[0]).toBe(greeting);
@@ -132,8 +145,9 @@ describe('mail templates', () => {
 
   it('escapes markup in everything a user typed, in every template', () => {
     const typed = `<script>alert("x")</script> & 'Co'`;
-    // The activation mail carries nothing typed at all (docs/security.md 33).
-    for (const template of templates.filter((name) => name !== 'activation')) {
+    // The activation and address-confirmation mails carry nothing typed at all (docs/security.md 33).
+    const nothingTyped = new Set<MailTemplate>(['activation', 'email_change_link']);
+    for (const template of templates.filter((name) => !nothingTyped.has(name))) {
       for (const locale of locales) {
         const mail = render(template, locale, typed);
         expect(mail.html, template).not.toContain('<script');

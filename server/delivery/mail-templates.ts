@@ -1,4 +1,5 @@
 import type { Locale } from '../../common/contract/fields';
+import { lifecycleCopy, type LifecycleMailVariables } from './lifecycle-mails';
 
 /**
  * Every mail the API sends, in English and Dutch, as plain text plus simple HTML. Links stand on a line
@@ -11,7 +12,7 @@ export interface RenderedMail {
   html: string;
 }
 
-export interface MailVariables {
+export interface MailVariables extends LifecycleMailVariables {
   /** Mailed before the address is proven: nothing in it comes from the signup form (no name). */
   activation: { link: string; validFor: string; choosePassword: boolean };
   account_exists: {
@@ -26,7 +27,7 @@ export interface MailVariables {
   code: {
     firstName?: string | undefined;
     code: string;
-    purpose: 'login' | 'step_up' | 'enroll';
+    purpose: 'login' | 'step_up' | 'enroll' | 'reset';
     minutes: number;
   };
   factor_added: { firstName: string; factorType: string; factorLabel: string };
@@ -162,8 +163,8 @@ const english: Templates = {
     subject: 'Wrong sign-in codes were entered for your WEM account',
     paragraphs: [
       hello(v.firstName),
-      'Someone entered your correct password and then several wrong second-factor codes. They were stopped; you can still sign in with your own factor as usual.',
-      'Was this not you? Then someone knows your password: change it now, in My details.',
+      'Someone entered your correct password, or opened a password reset link mailed to you, and then several wrong second-factor codes. They were stopped; you can still sign in with your own factor as usual.',
+      'Was this not you? Then someone knows your password or can read your mail: change your password now, in My details, and the password of your mailbox.',
     ],
   }),
   password_attempts: (v) => ({
@@ -190,6 +191,7 @@ const english: Templates = {
       ...(v.note ? [`Note from support: ${v.note}`] : []),
     ],
   }),
+  ...lifecycleCopy.en,
 };
 
 const securityNoteEn =
@@ -303,8 +305,8 @@ const dutch: Templates = {
     subject: 'Er zijn verkeerde inlogcodes ingevoerd voor je WEM-account',
     paragraphs: [
       hallo(v.firstName),
-      'Iemand voerde je juiste wachtwoord in en daarna meerdere verkeerde codes van de tweede stap. Die zijn tegengehouden; jij kunt gewoon inloggen met je eigen factor.',
-      'Was jij dit niet? Dan kent iemand je wachtwoord: wijzig het nu, in Mijn gegevens.',
+      'Iemand voerde je juiste wachtwoord in, of opende een link om je wachtwoord opnieuw in te stellen die we je mailden, en daarna meerdere verkeerde codes van de tweede stap. Die zijn tegengehouden; jij kunt gewoon inloggen met je eigen factor.',
+      'Was jij dit niet? Dan kent iemand je wachtwoord of kan iemand je mail lezen: wijzig je wachtwoord nu, in Mijn gegevens, en ook het wachtwoord van je mailbox.',
     ],
   }),
   password_attempts: (v) => ({
@@ -331,6 +333,7 @@ const dutch: Templates = {
       ...(v.note ? [`Opmerking van support: ${v.note}`] : []),
     ],
   }),
+  ...lifecycleCopy.nl,
 };
 
 const byLocale: Record<Locale, Templates> = { en: english, nl: dutch };

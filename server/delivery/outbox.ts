@@ -88,6 +88,36 @@ export class Outbox {
     this.onQueued();
   }
 
+  /**
+   * Removes undelivered messages to any of `recipients` (addresses or numbers, compared without case):
+   * a deleted account's mail must not leave after it is gone. Payloads are sealed, so each unsent
+   * message is opened to see where it goes; only the few not yet delivered are read.
+   */
+  async removeUnsentTo(db: Db, recipients: readonly string[]): Promise<number> {
+    const wanted = new Set(recipients.map((r) => r.toLowerCase()));
+    const unsent = await db
+      .selectFrom('outbox')
+      .select(['id', 'payload'])
+      .where('sent_at', 'is', null)
+      .where('failed_at', 'is', null)
+      .where('payload', 'is not', null)
+      .execute();
+    const doomed = unsent
+      .filter((row) => row.payload !== null && wanted.has(this.recipientOf(row.payload)))
+      .map((row) => row.id);
+    if (doomed.length > 0) await db.deleteFrom('outbox').where('id', 'in', doomed).execute();
+    return doomed.length;
+  }
+
+  private recipientOf(sealed: string): string {
+    try {
+      return (JSON.parse(this.box.open(sealed)) as { to: string }).to.toLowerCase();
+    } catch {
+      // Sealed with a key this server no longer has: not ours to judge, left for the worker.
+      return '';
+    }
+  }
+
   open(sealed: string): QueuedMail {
     return JSON.parse(this.box.open(sealed)) as QueuedMail;
   }

@@ -12,7 +12,7 @@ import { errorCatalogue } from '../../common/contract/errors';
  * the link in the desktop app through the wem-account:// deep link.
  */
 
-type PageLocale = 'en' | 'nl';
+export type PageLocale = 'en' | 'nl';
 
 const copy = {
   en: {
@@ -80,13 +80,13 @@ const copy = {
 } satisfies Record<PageLocale, Record<string, string>>;
 type Copy = (typeof copy)['en'];
 
-function pickLocale(request: FastifyRequest): PageLocale {
+export function pickLocale(request: FastifyRequest): PageLocale {
   const header = request.headers['accept-language'] ?? '';
   const first = header.split(',')[0]?.trim().toLowerCase() ?? '';
   return first.startsWith('nl') ? 'nl' : 'en';
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -100,7 +100,7 @@ button{background:#1d4ed8;color:#fff;border:0;cursor:pointer}button:focus-visibl
 label{display:block;margin-top:12px;font-weight:600}input{width:100%;box-sizing:border-box;padding:10px;border:1px solid #9ca3af;border-radius:8px;font-size:1rem;margin-top:4px}
 @media (prefers-color-scheme:dark){body{background:#0b1220;color:#e5e7eb}main{background:#111827}.app{color:#93c5fd;border-color:#93c5fd}}`;
 
-function page(locale: PageLocale, heading: string, body: string): string {
+export function page(locale: PageLocale, heading: string, body: string): string {
   return `<!doctype html>
 <html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex"><title>${escapeHtml(heading)} · WEM Account</title><style>${style}</style></head>
@@ -110,7 +110,7 @@ ${body}
 `;
 }
 
-function send(reply: FastifyReply, status: number, html: string): FastifyReply {
+export function send(reply: FastifyReply, status: number, html: string): FastifyReply {
   return (
     reply
       .status(status)
@@ -139,7 +139,7 @@ function resendForm(t: Copy): string {
 
 // A person with a mangled link (token repeated, cut, wrapped) gets the "does not work" page, never a JSON
 // error: anything that is not one string reads as an empty value, which the handlers refuse in HTML.
-const formValue = z.unknown().transform((value) => (typeof value === 'string' ? value : ''));
+export const formValue = z.unknown().transform((value) => (typeof value === 'string' ? value : ''));
 const tokenQuery = z.object({ token: formValue.optional() });
 const tokenForm = z.object({ token: formValue.optional(), password: formValue.optional() });
 

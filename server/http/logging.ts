@@ -10,9 +10,14 @@ export const secretQueryParameters = /([?&](?:token|code|deviceToken|secret)=)[^
 
 // A loginId stands for a checked password: it is half a credential, so it stays out of logs too.
 const loginIdInPath = /(\/v1\/login\/)[^/?#]+/g;
+// A resetId stands for a mailed reset link (docs/api.md "Account lifecycle"): the same.
+const resetIdInPath = /(\/v1\/password-reset\/)[^/?#]+(?=\/)/g;
 
 export function redactUrl(url: string): string {
-  return url.replace(secretQueryParameters, '$1[redacted]').replace(loginIdInPath, '$1[redacted]');
+  return url
+    .replace(secretQueryParameters, '$1[redacted]')
+    .replace(loginIdInPath, '$1[redacted]')
+    .replace(resetIdInPath, '$1[redacted]');
 }
 
 export function loggerOptions(level: string): LoggerOptions {

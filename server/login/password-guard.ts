@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { compiled, type Slots } from '../db/compiled';
-import type { Database, PasswordGuardTable } from '../db/schema';
+import type { Database, Db, PasswordGuardTable } from '../db/schema';
 import type { Clock } from '../support/clock';
 
 /**
@@ -101,5 +101,10 @@ export class PasswordGuard {
 
   private read(key: string): Promise<PasswordGuardTable | undefined> {
     return guardByKey.first(this.db, { key });
+  }
+
+  /** Drops the guard of a key that no longer names anyone (a deleted account's address). */
+  async forget(key: string, db: Db = this.db): Promise<void> {
+    await db.deleteFrom('password_guards').where('key', '=', key).execute();
   }
 }

@@ -100,6 +100,17 @@ export const factorStore = {
 
   forLogin: (db: Db, accountId: string) => forLogin.rows(db, { accountId }),
 
+  /** Where the account's email and SMS factors send codes. */
+  async targetsOf(db: Db, accountId: string): Promise<string[]> {
+    const rows = await db
+      .selectFrom('mfa_factors')
+      .select('target')
+      .where('account_id', '=', accountId)
+      .where('target', 'is not', null)
+      .execute();
+    return rows.flatMap((row) => (row.target === null ? [] : [row.target]));
+  },
+
   async insert(db: Db, factors: Insertable<MfaFactorTable> | Insertable<MfaFactorTable>[]): Promise<void> {
     await db.insertInto('mfa_factors').values(factors).execute();
   },

@@ -5,7 +5,7 @@ import { ApiError } from '../http/api-error';
 import { newId } from '../support/random';
 import { compiled, type Slots } from '../db/compiled';
 
-export type FlowKind = 'login' | 'step_up' | 'enroll';
+export type FlowKind = 'login' | 'step_up' | 'enroll' | 'reset';
 export type MfaFlow = Selectable<MfaFlowTable>;
 
 /** Wrong codes a flow tolerates before it burns (docs/security.md 10): five, across resends. */
@@ -15,6 +15,8 @@ export const flowLifetimes: Record<FlowKind, number> = {
   login: 15 * 60_000,
   step_up: 10 * 60_000,
   enroll: 30 * 60_000,
+  // docs/api.md "Account lifecycle": a resetId works 15 minutes, like a loginId.
+  reset: 15 * 60_000,
 };
 
 const insertFlow = compiled((db, s: Slots<MfaFlow>) =>
@@ -29,6 +31,7 @@ const insertFlow = compiled((db, s: Slots<MfaFlow>) =>
     failures: s.failures,
     completed_at: s.completed_at,
     burned_at: s.burned_at,
+    password_reset_id: s.password_reset_id,
   }),
 );
 const flowById = compiled((db, s: Slots<{ id: string }>) =>
@@ -97,7 +100,7 @@ export class MfaFlows {
     db: Db,
     kind: FlowKind,
     accountId: string,
-    links: { sessionId?: string | null; factorId?: string | null } = {},
+    links: { sessionId?: string | null; factorId?: string | null; passwordResetId?: string | null } = {},
   ): Promise<MfaFlow> {
     const now = this.ctx.clock.now();
     const flow: MfaFlow = {
@@ -111,6 +114,7 @@ export class MfaFlows {
       failures: 0,
       completed_at: null,
       burned_at: null,
+      password_reset_id: links.passwordResetId ?? null,
     };
     await insertFlow.run(db, flow);
     return flow;

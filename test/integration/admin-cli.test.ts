@@ -37,6 +37,13 @@ async function outboxMails(): Promise<{ to: string; subject: string; text: strin
   );
 }
 
+const signupFields = {
+  firstName: 'Jane',
+  lastName: 'Doe',
+  password: 'violet-harbour-lantern-42',
+  acceptTerms: true,
+};
+
 async function requestStatus(requestId: string) {
   return api.db
     .selectFrom('mfa_reset_requests')
@@ -185,5 +192,42 @@ describe('admin CLI on a SQLite data directory', () => {
       expect((await requestStatus(requestId)).status).toBe('pending');
     },
     cliTimeoutMs * 2,
+  );
+
+  it(
+    'deletes an account for support with a note: audited as the operator, the owner mailed, the address free',
+    async () => {
+      const owner = await accountWithTotp(api);
+      const ownerId = await accountIdOf(api, owner.email);
+      await api.mailsTo(owner.email);
+
+      const noNote = await admin('account', 'delete', owner.email);
+      expect(noNote.code).toBe(64);
+      expect(noNote.stderr).toContain('--note');
+      const nobody = await admin('account', 'delete', 'nobody@example.net', '--note', 'Asked by phone.');
+      expect(nobody.code).not.toBe(0);
+      expect(nobody.stderr).toContain('No account with the address nobody@example.net');
+
+      const deleted = await admin('account', 'delete', owner.email, '--note', 'Asked by phone on 6 Dec.');
+      expect(deleted.code, deleted.stderr).toBe(0);
+      expect(deleted.stdout).toContain('account deleted');
+      expect((await api.request('GET', '/v1/me', undefined, bearer(owner.token))).status).toBe(401);
+      const rows = await api.db.selectFrom('accounts').select('id').where('id', '=', ownerId).execute();
+      expect(rows).toEqual([]);
+      const audit = await api.db
+        .selectFrom('audit_log')
+        .select(['actor', 'detail', 'ip'])
+        .where('account_id', '=', ownerId)
+        .where('action', '=', 'account.deleted')
+        .execute();
+      expect(audit).toEqual([{ actor: 'operator:jane.operator', detail: '{"by":"operator"}', ip: null }]);
+      const goodbye = (await outboxMails()).filter((m) => m.to === owner.email);
+      expect(goodbye.map((m) => m.subject)).toEqual(['Your WEM account was deleted by WEM Support']);
+      expect(goodbye[0]!.text).toContain('Note from support: Asked by phone on 6 Dec.');
+      expect(
+        (await api.request('POST', '/v1/accounts', { ...signupFields, email: owner.email })).status,
+      ).toBe(202);
+    },
+    cliTimeoutMs * 4,
   );
 });

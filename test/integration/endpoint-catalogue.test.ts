@@ -25,6 +25,9 @@ const outsideCatalogue = new Set([
   'GET /portal/',
   'GET /portal/index.html',
   'GET /portal/assets/:file',
+  'GET /reset-password',
+  'GET /confirm-email',
+  'POST /confirm-email',
   'GET /openapi.json',
   'GET /metrics',
 ]);
@@ -64,6 +67,10 @@ const validBodies: Partial<Record<EndpointName, unknown>> = {
   verifyStepUp: { factorId: 'f1', code: '123456' },
   addFactor: { type: 'totp' },
   verifyFactor: { code: '123456' },
+  changePassword: { currentPassword: 'x', newPassword: 'y' },
+  updateMe: {},
+  changeEmail: { newEmail: 'new@example.net', password: 'x' },
+  deleteAccount: { password: 'x' },
   approveMfaReset: { note: 'Checked by phone' },
   denyMfaReset: { note: 'Checked by phone' },
 };

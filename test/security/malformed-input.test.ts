@@ -119,6 +119,8 @@ const jsonEndpoints = bodyEndpoints.filter((e) => !e.page);
 const routes: { method: string; url: string }[] = [
   ...bodyEndpoints.map((e) => ({ method: 'POST', url: e.url })),
   { method: 'GET', url: '/v1/me' },
+  { method: 'PATCH', url: '/v1/me' },
+  { method: 'DELETE', url: '/v1/me' },
   { method: 'GET', url: '/activate' },
   { method: 'GET', url: '/healthz' },
   { method: 'GET', url: '/openapi.json' },

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { loggerOptions } from '../../server/http/logging';
 import { dialects, startTestApi, uniqueEmail } from '../helpers/harness';
 import { snapshotTables } from '../helpers/http-robustness';
+import { completeReset, linkTokenTo, proveTotp, resetIdFor, resetToken } from '../helpers/lifecycle';
+import { accountWithTotp } from '../helpers/mfa';
 import { activationTokenIn } from '../helpers/smtp-peer';
+import { loginWithTotp } from '../helpers/trust';
 
 /**
  * STYLE.md 8: logs never contain a password, token, code or secret, at any level. A whole account flow
@@ -127,6 +130,62 @@ for (const dialect of dialects) {
           // Only hashes are stored: no table holds a password, token or secret as sent.
           expect(everything.includes(secret), `the database contains the ${name}`).toBe(false);
           expect(queued.includes(secret), `the queued (sealed) mail contains the ${name}`).toBe(false);
+        }
+      } finally {
+        await api.close();
+      }
+    });
+  });
+
+  describe(`secrets in logs, account lifecycle [${dialect}]`, () => {
+    it('logs reset, password change, address change and deletion without a password, link or resetId', async () => {
+      const api = await startLoggedApi(dialect);
+      try {
+        const account = await accountWithTotp(api);
+        const resetLink = await resetToken(api, account.email);
+        const page = await api.request('GET', `/reset-password?token=${encodeURIComponent(resetLink)}`);
+        expect(page.status).toBe(200);
+        const resetId = await resetIdFor(api, resetLink);
+        expect((await proveTotp(api, resetId, account)).status).toBe(200);
+        const resetPassword = 'copper-lagoon-whistle-88';
+        expect((await completeReset(api, resetId, resetPassword)).status).toBe(204);
+
+        const signedIn = await loginWithTotp(api, { ...account, password: resetPassword });
+        const authorization = { authorization: `Bearer ${signedIn.token}` };
+        const changedPassword = 'amber-thistle-orchard-19';
+        const changed = await api.request(
+          'POST',
+          '/v1/me/password',
+          { currentPassword: resetPassword, newPassword: changedPassword },
+          authorization,
+        );
+        expect(changed.status).toBe(204);
+        const newEmail = uniqueEmail('logs-moved');
+        await api.request('POST', '/v1/me/email', { newEmail, password: changedPassword }, authorization);
+        const confirmToken = await linkTokenTo(api, newEmail, 'confirm-email');
+        expect((await api.request('POST', '/v1/me/email/confirm', { token: confirmToken })).status).toBe(200);
+        // Only hashes are stored: looked at before the deletion removes the rows.
+        const everything = JSON.stringify(await snapshotTables(api.db, dialect));
+        expect(
+          (await api.request('DELETE', '/v1/me', { password: changedPassword }, authorization)).status,
+        ).toBe(204);
+
+        const secrets: Record<string, string> = {
+          'reset link': resetLink,
+          'reset secret': resetLink.split('.')[1] ?? resetLink,
+          resetId,
+          'password set by the reset': resetPassword,
+          'changed password': changedPassword,
+          'confirmation link': confirmToken,
+          'session token': signedIn.token,
+        };
+        const log = api.logText();
+        expect(log).toContain('/reset-password?token=[redacted]');
+        expect(log).toContain('/v1/password-reset/[redacted]/complete');
+        for (const [name, secret] of Object.entries(secrets)) {
+          expect(log.includes(secret), `the log contains the ${name}`).toBe(false);
+          if (name !== 'resetId')
+            expect(everything.includes(secret), `the database contains the ${name}`).toBe(false);
         }
       } finally {
         await api.close();
