@@ -3,19 +3,20 @@ import {
   Suspense,
   useCallback,
   useEffect,
+  useReducer,
   useState,
   type ComponentType,
   type LazyExoticComponent,
 } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppStatus, LoginStart, SettingsView } from '../../../common/contract/ipc';
-import type { FactorType } from '../../../common/contract/http';
 import { Alert } from '../components/alert';
 import { Logo } from '../components/logo';
 import { SignInScreen } from '../features/login/sign-in-screen';
 import { applyLanguage } from '../i18n';
 import { languageFor } from '../i18n/language';
 import { invoke, on } from '../lib/bridge';
+import { accountFlow, initialFlow, tabs, type Tab } from './account-flow';
 import { StatusPanel } from './status-panel';
 
 // Start-up loads the shell and the sign-in screen only; every other screen is its own chunk, fetched
@@ -40,21 +41,6 @@ const SettingsScreen = named(() => import('../features/settings/settings-screen'
 const CheckMailScreen = named(() => import('../features/signup/check-mail-screen'), 'CheckMailScreen');
 const SignupScreen = named(() => import('../features/signup/signup-screen'), 'SignupScreen');
 
-type Screen =
-  | { name: 'signIn' }
-  | { name: 'signup' }
-  | { name: 'checkMail'; email: string }
-  | { name: 'activation'; token?: string }
-  | { name: 'mfa'; factors: { id: string; type: FactorType; label: string }[] }
-  | { name: 'mfaReset' }
-  | { name: 'setupMfa' }
-  | { name: 'myDetails' }
-  | { name: 'manageMfa' };
-
-/** The window's three places; the account flow keeps its step while another tab is open. */
-type Tab = 'account' | 'authenticator' | 'settings';
-const tabs: Tab[] = ['account', 'authenticator', 'settings'];
-
 /** Settings' theme -> html[data-theme]; "system" leaves it to prefers-color-scheme. */
 function applyTheme(theme: SettingsView['theme']): void {
   if (theme === 'system') delete document.documentElement.dataset.theme;
@@ -71,8 +57,7 @@ export function App() {
   const { t, i18n } = useTranslation();
   const [status, setStatus] = useState<AppStatus | undefined>();
   const [statusError, setStatusError] = useState<string | undefined>();
-  const [screen, setScreen] = useState<Screen>({ name: 'signIn' });
-  const [tab, setTab] = useState<Tab>('account');
+  const [{ tab, screen }, dispatch] = useReducer(accountFlow, initialFlow);
   const [email, setEmail] = useState('');
 
   const refresh = useCallback(async () => {
@@ -81,14 +66,7 @@ export function App() {
     setStatus(result.value);
     setStatusError(undefined);
     if (result.value.email) setEmail(result.value.email);
-    if (result.value.signedIn)
-      setScreen((current) =>
-        current.name !== 'signIn'
-          ? current
-          : result.value.scope === 'enrollment'
-            ? { name: 'setupMfa' }
-            : { name: 'myDetails' },
-      );
+    dispatch({ type: 'status', signedIn: result.value.signedIn, scope: result.value.scope });
   }, [t]);
 
   useEffect(() => {
@@ -101,40 +79,35 @@ export function App() {
     const stops = [
       on('connectivity', ({ online }) => setStatus((current) => current && { ...current, online })),
       on('sessionEnded', () => {
-        setTab('account');
-        setScreen({ name: 'signIn' });
+        dispatch({ type: 'sessionEnded' });
         void refresh();
       }),
-      on('deepLink', ({ token }) => {
-        setTab('account');
-        setScreen({ name: 'activation', token });
-      }),
+      on('deepLink', ({ token }) => dispatch({ type: 'deepLink', token })),
     ];
     return () => stops.forEach((stop) => stop());
   }, [refresh]);
 
   const online = status?.online ?? true;
-  const signIn = () => setScreen({ name: 'signIn' });
+  const signIn = () => dispatch({ type: 'open', screen: 'signIn' });
   const signedOut = () => {
-    setScreen({ name: 'signIn' });
+    dispatch({ type: 'signedOut' });
     void refresh();
   };
+  const signedIn = () => {
+    dispatch({ type: 'signedIn' });
+    void refresh();
+  };
+  const mailSent = (who: string) => dispatch({ type: 'mailSent', email: who });
+  const openActivation = () => dispatch({ type: 'open', screen: 'activation' });
 
   function afterLogin(result: LoginStart, who: string) {
     setEmail(who);
-    if (result.state === 'mfa_required') return setScreen({ name: 'mfa', factors: result.factors });
-    setScreen(result.state === 'authenticated' ? { name: 'myDetails' } : { name: 'setupMfa' });
-    void refresh();
+    dispatch({ type: 'loginStarted', result });
+    if (result.state !== 'mfa_required') void refresh();
   }
 
-  /**
-   * Another tab keeps the account flow's step (the authenticator's code may be needed there); the
-   * Account tab clicked while showing leaves a sign-in in progress for the sign-in form.
-   */
   function choose(name: Tab) {
-    if (name === 'account' && tab === 'account' && (screen.name === 'mfa' || screen.name === 'mfaReset'))
-      setScreen({ name: 'signIn' });
-    setTab(name);
+    dispatch({ type: 'tab', tab: name });
   }
 
   function current() {
@@ -146,8 +119,8 @@ export function App() {
             defaultEmail={email}
             online={online}
             onResult={afterLogin}
-            onSignup={() => setScreen({ name: 'signup' })}
-            onActivate={() => setScreen({ name: 'activation' })}
+            onSignup={() => dispatch({ type: 'open', screen: 'signup' })}
+            onActivate={openActivation}
           />
         );
       case 'signup':
@@ -155,9 +128,9 @@ export function App() {
           <SignupScreen
             language={i18n.language === 'nl' ? 'nl' : 'en'}
             online={online}
-            onSent={(who) => setScreen({ name: 'checkMail', email: who })}
+            onSent={mailSent}
             onSignIn={signIn}
-            onHaveLink={() => setScreen({ name: 'activation' })}
+            onHaveLink={openActivation}
           />
         );
       case 'checkMail':
@@ -165,7 +138,7 @@ export function App() {
           <CheckMailScreen
             email={screen.email}
             online={online}
-            onHaveLink={() => setScreen({ name: 'activation' })}
+            onHaveLink={openActivation}
             onSignIn={signIn}
           />
         );
@@ -176,7 +149,7 @@ export function App() {
             token={screen.token}
             online={online}
             onSignIn={signIn}
-            onResent={(who) => setScreen({ name: 'checkMail', email: who })}
+            onResent={mailSent}
           />
         );
       case 'mfa':
@@ -184,40 +157,31 @@ export function App() {
           <MfaScreen
             factors={screen.factors}
             online={online}
-            onSignedIn={() => {
-              setScreen({ name: 'myDetails' });
-              void refresh();
-            }}
-            onCantUse={() => setScreen({ name: 'mfaReset' })}
+            onSignedIn={signedIn}
+            onCantUse={() => dispatch({ type: 'open', screen: 'mfaReset' })}
             onStartAgain={signIn}
           />
         );
       case 'mfaReset':
         return <MfaResetScreen online={online} onBack={signIn} onDone={signIn} />;
       case 'setupMfa':
-        return (
-          <SetupMfaScreen
-            email={email}
-            online={online}
-            onDone={() => {
-              setScreen({ name: 'myDetails' });
-              void refresh();
-            }}
-            onSignedOut={signedOut}
-          />
-        );
+        return <SetupMfaScreen email={email} online={online} onDone={signedIn} onSignedOut={signedOut} />;
       case 'myDetails':
         return (
           <MyDetailsScreen
             email={email}
             online={online}
-            onManageMfa={() => setScreen({ name: 'manageMfa' })}
+            onManageMfa={() => dispatch({ type: 'open', screen: 'manageMfa' })}
             onSignedOut={signedOut}
           />
         );
       case 'manageMfa':
         return (
-          <ManageMfaScreen email={email} online={online} onBack={() => setScreen({ name: 'myDetails' })} />
+          <ManageMfaScreen
+            email={email}
+            online={online}
+            onBack={() => dispatch({ type: 'open', screen: 'myDetails' })}
+          />
         );
     }
   }
@@ -234,10 +198,7 @@ export function App() {
             signedIn={status?.signedIn ?? false}
             onChanged={(settings) => {
               applySettings(settings);
-              if (settings.serverUrl !== status?.serverUrl) {
-                setScreen({ name: 'signIn' });
-                void refresh();
-              }
+              if (settings.serverUrl !== status?.serverUrl) signedOut();
             }}
           />
         );
