@@ -16,6 +16,7 @@ import { SignInScreen } from '../features/login/sign-in-screen';
 import { applyLanguage } from '../i18n';
 import { languageFor } from '../i18n/language';
 import { invoke, on } from '../lib/bridge';
+import { ConnectivityContext } from '../lib/connectivity';
 import { accountFlow, initialFlow, tabs, type Tab } from './account-flow';
 import { StatusPanel } from './status-panel';
 
@@ -117,7 +118,6 @@ export function App() {
           <SignInScreen
             key={email}
             defaultEmail={email}
-            online={online}
             onResult={afterLogin}
             onSignup={() => dispatch({ type: 'open', screen: 'signup' })}
             onActivate={openActivation}
@@ -127,27 +127,18 @@ export function App() {
         return (
           <SignupScreen
             language={i18n.language === 'nl' ? 'nl' : 'en'}
-            online={online}
             onSent={mailSent}
             onSignIn={signIn}
             onHaveLink={openActivation}
           />
         );
       case 'checkMail':
-        return (
-          <CheckMailScreen
-            email={screen.email}
-            online={online}
-            onHaveLink={openActivation}
-            onSignIn={signIn}
-          />
-        );
+        return <CheckMailScreen email={screen.email} onHaveLink={openActivation} onSignIn={signIn} />;
       case 'activation':
         return (
           <ActivationScreen
             key={screen.token ?? 'paste'}
             token={screen.token}
-            online={online}
             onSignIn={signIn}
             onResent={mailSent}
           />
@@ -156,32 +147,26 @@ export function App() {
         return (
           <MfaScreen
             factors={screen.factors}
-            online={online}
             onSignedIn={signedIn}
             onCantUse={() => dispatch({ type: 'open', screen: 'mfaReset' })}
             onStartAgain={signIn}
           />
         );
       case 'mfaReset':
-        return <MfaResetScreen online={online} onBack={signIn} onDone={signIn} />;
+        return <MfaResetScreen onBack={signIn} onDone={signIn} />;
       case 'setupMfa':
-        return <SetupMfaScreen email={email} online={online} onDone={signedIn} onSignedOut={signedOut} />;
+        return <SetupMfaScreen email={email} onDone={signedIn} onSignedOut={signedOut} />;
       case 'myDetails':
         return (
           <MyDetailsScreen
             email={email}
-            online={online}
             onManageMfa={() => dispatch({ type: 'open', screen: 'manageMfa' })}
             onSignedOut={signedOut}
           />
         );
       case 'manageMfa':
         return (
-          <ManageMfaScreen
-            email={email}
-            online={online}
-            onBack={() => dispatch({ type: 'open', screen: 'myDetails' })}
-          />
+          <ManageMfaScreen email={email} onBack={() => dispatch({ type: 'open', screen: 'myDetails' })} />
         );
     }
   }
@@ -191,7 +176,7 @@ export function App() {
       case 'account':
         return current();
       case 'authenticator':
-        return <AuthenticatorScreen online={online} />;
+        return <AuthenticatorScreen />;
       case 'settings':
         return (
           <SettingsScreen
@@ -206,35 +191,37 @@ export function App() {
   }
 
   return (
-    <div className="shell">
-      <header className="topbar">
-        <Logo />
-        <h1>{t('app.name')}</h1>
-        <nav className="tabs" aria-label={t('app.places')}>
-          {tabs.map((name) => (
-            <button
-              key={name}
-              type="button"
-              className="tab"
-              aria-current={tab === name ? 'page' : undefined}
-              onClick={() => choose(name)}
-            >
-              {t(`app.tab.${name}`)}
-            </button>
-          ))}
-        </nav>
-      </header>
-      {online ? (
-        <div />
-      ) : (
-        <Alert tone="warning" banner>
-          {t('app.offline')}
-        </Alert>
-      )}
-      <main className="content">
-        <Suspense fallback={<p className="muted">{t('common.busy')}</p>}>{place()}</Suspense>
-      </main>
-      <StatusPanel status={status} error={statusError} />
-    </div>
+    <ConnectivityContext value={online}>
+      <div className="shell">
+        <header className="topbar">
+          <Logo />
+          <h1>{t('app.name')}</h1>
+          <nav className="tabs" aria-label={t('app.places')}>
+            {tabs.map((name) => (
+              <button
+                key={name}
+                type="button"
+                className="tab"
+                aria-current={tab === name ? 'page' : undefined}
+                onClick={() => choose(name)}
+              >
+                {t(`app.tab.${name}`)}
+              </button>
+            ))}
+          </nav>
+        </header>
+        {online ? (
+          <div />
+        ) : (
+          <Alert tone="warning" banner>
+            {t('app.offline')}
+          </Alert>
+        )}
+        <main className="content">
+          <Suspense fallback={<p className="muted">{t('common.busy')}</p>}>{place()}</Suspense>
+        </main>
+        <StatusPanel status={status} error={statusError} />
+      </div>
+    </ConnectivityContext>
   );
 }

@@ -10,6 +10,7 @@ import { factorListLabel } from '../login/factor-label';
 import { activeFactors } from '../mfa/use-me';
 import { SignOutButton } from './sign-out-button';
 import { TrustedDevices } from './trusted-devices';
+import { useOnline } from '../../lib/connectivity';
 
 type Cached = NonNullable<IpcResponse<'me.cached'>>;
 
@@ -19,15 +20,14 @@ type Cached = NonNullable<IpcResponse<'me.cached'>>;
  */
 export function MyDetailsScreen({
   email,
-  online,
   onManageMfa,
   onSignedOut,
 }: {
   email: string;
-  online: boolean;
   onManageMfa: () => void;
   onSignedOut: () => void;
 }) {
+  const online = useOnline();
   const { t, i18n } = useTranslation();
   const [me, setMe] = useState<MeResponse | undefined>();
   const [offlineCopy, setOfflineCopy] = useState<Cached | undefined>();
@@ -104,7 +104,7 @@ export function MyDetailsScreen({
               {online ? null : <span className="muted small">{t('account.needsServer')}</span>}
             </div>
           </section>
-          <TrustedDevices online={online} offlineCopy={offlineCopy?.devices} />
+          <TrustedDevices offlineCopy={offlineCopy?.devices} />
         </>
       ) : null}
       <SignOutButton onSignedOut={onSignedOut} />

@@ -7,6 +7,7 @@ import { TextField } from '../../components/text-field';
 import { invoke } from '../../lib/bridge';
 import { useSubmit } from '../../lib/use-submit';
 import { NewPasswordField } from '../signup/new-password-field';
+import { useOnline } from '../../lib/connectivity';
 
 /** `choose`: the account got more than one signup, so the mailbox owner picks the password here. */
 type Outcome = 'form' | 'choose' | 'activated' | 'used' | 'expired';
@@ -14,12 +15,12 @@ type Outcome = 'form' | 'choose' | 'activated' | 'used' | 'expired';
 interface ActivationScreenProps {
   /** From a wem-account://activate deep link: activated at once, without a paste. */
   token?: string | undefined;
-  online: boolean;
   onSignIn: () => void;
   onResent: (email: string) => void;
 }
 
-export function ActivationScreen({ token, online, onSignIn, onResent }: ActivationScreenProps) {
+export function ActivationScreen({ token, onSignIn, onResent }: ActivationScreenProps) {
+  const online = useOnline();
   const { t } = useTranslation();
   const [input, setInput] = useState(token ?? '');
   const [outcome, setOutcome] = useState<Outcome>('form');

@@ -16,6 +16,7 @@ import { entryName, matching, moved } from './format';
 import { ImportPanel } from './import-panel';
 import { LockSettingsPanel, UnlockPanel } from './lock-panels';
 import { copyCode, useAuthenticator, useNow } from './use-authenticator';
+import { useOnline } from '../../lib/connectivity';
 
 type Panel = 'add' | 'import' | 'export' | 'lock';
 const panels: Panel[] = ['add', 'import', 'export', 'lock'];
@@ -24,7 +25,8 @@ const panels: Panel[] = ['add', 'import', 'export', 'lock'];
  * The local authenticator: codes for any account, made in main and shown here by name, code, next
  * code and time left; never a secret (docs/security.md 22). Works signed in or out, online or not.
  */
-export function AuthenticatorScreen({ online }: { online: boolean }) {
+export function AuthenticatorScreen() {
+  const online = useOnline();
   const { t } = useTranslation();
   const id = useId();
   const { state, loadError, receivedAt, apply, reload, replaceEntry } = useAuthenticator();

@@ -8,6 +8,7 @@ import { TextField } from '../../components/text-field';
 import { cooldownEnd, useCountdown } from '../../lib/countdown';
 import { useSubmit } from '../../lib/use-submit';
 import { factorLabel } from './factor-label';
+import { useOnline } from '../../lib/connectivity';
 
 export interface ChoosableFactor {
   id: string;
@@ -116,7 +117,6 @@ export function CodeEntry({
   flow,
   factor,
   challenge,
-  online,
   onSubmit,
   extra,
   submit,
@@ -125,12 +125,12 @@ export function CodeEntry({
   flow: FactorChallenge;
   factor: ChoosableFactor;
   challenge: ChallengeResponse;
-  online: boolean;
   onSubmit: () => void;
   extra?: ReactNode;
   submit?: ReactNode;
   links?: ReactNode;
 }) {
+  const online = useOnline();
   const { t } = useTranslation();
   const explain = useCodeExplanation();
   const { send, verify, wait } = flow;

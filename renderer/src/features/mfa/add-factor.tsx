@@ -11,6 +11,7 @@ import { invoke } from '../../lib/bridge';
 import { cooldownEnd, useCountdown } from '../../lib/countdown';
 import { useSubmit } from '../../lib/use-submit';
 import { groupedKey } from './setup-texts';
+import { useOnline } from '../../lib/connectivity';
 
 export type NewFactorType = 'totp' | 'email' | 'sms';
 export type FactorVerified = IpcResponse<'factors.verify'>;
@@ -19,7 +20,6 @@ interface AddFactorProps {
   type: NewFactorType;
   /** Where a code for an email factor goes unless the user types another address. */
   accountEmail: string;
-  online: boolean;
   onAdded: (result: FactorVerified) => void;
   onCancel: () => void;
 }
@@ -34,7 +34,8 @@ export function AddFactor(props: AddFactorProps) {
   );
 }
 
-function TotpSetup({ online, onAdded, onCancel }: AddFactorProps) {
+function TotpSetup({ onAdded, onCancel }: AddFactorProps) {
+  const online = useOnline();
   const { t } = useTranslation();
   const [started, setStarted] = useState<TotpAdded | undefined>();
   const add = useSubmit([]);
@@ -95,7 +96,7 @@ function TotpSetup({ online, onAdded, onCancel }: AddFactorProps) {
         </li>
         <li>
           <p>{t('setup.totpEnterCode')}</p>
-          <VerifyCode factorId={started.factor.id} online={online} onVerified={onAdded} />
+          <VerifyCode factorId={started.factor.id} onVerified={onAdded} />
         </li>
       </ol>
       <div className="here-box">
@@ -126,10 +127,10 @@ function TotpSetup({ online, onAdded, onCancel }: AddFactorProps) {
 function CodeFactorSetup({
   type,
   accountEmail,
-  online,
   onAdded,
   onCancel,
 }: AddFactorProps & { type: 'email' | 'sms' }) {
+  const online = useOnline();
   const { t } = useTranslation();
   const [target, setTarget] = useState(type === 'email' ? accountEmail : '');
   const [sent, setSent] = useState<{ factorId: string; sentTo: string } | undefined>();
@@ -190,7 +191,7 @@ function CodeFactorSetup({
   return (
     <div className="stack">
       <p>{t('mfa.codeSent', { sentTo: sent.sentTo })}</p>
-      <VerifyCode factorId={sent.factorId} online={online} onVerified={onAdded} />
+      <VerifyCode factorId={sent.factorId} onVerified={onAdded} />
       {resend.error.message ? <Alert tone="error">{resend.error.message}</Alert> : null}
       <div className="actions">
         <Button
@@ -237,13 +238,12 @@ function KeyField({ value, label }: { value: string; label: string }) {
 /** The code that proves the new factor works; it becomes active only then. */
 function VerifyCode({
   factorId,
-  online,
   onVerified,
 }: {
   factorId: string;
-  online: boolean;
   onVerified: (result: FactorVerified) => void;
 }) {
+  const online = useOnline();
   const { t } = useTranslation();
   const [code, setCode] = useState('');
   const verify = useSubmit(['code']);

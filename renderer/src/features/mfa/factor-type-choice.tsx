@@ -2,19 +2,18 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Button } from '../../components/button';
 import type { NewFactorType } from './add-factor';
+import { useOnline } from '../../lib/connectivity';
 
 const types: NewFactorType[] = ['totp', 'email', 'sms'];
 
 /** Which kind of factor to add: authenticator app, email code or SMS code, each with what it means. */
 export function FactorTypeChoice({
-  online,
   recommended,
   present = [],
   submitLabel,
   submitVariant = 'primary',
   onChoose,
 }: {
-  online: boolean;
   recommended: NewFactorType | undefined;
   /** Kinds the account has already: the choice starts at one it does not have. */
   present?: readonly string[];
@@ -23,6 +22,7 @@ export function FactorTypeChoice({
   submitVariant?: 'primary' | 'secondary';
   onChoose: (type: NewFactorType) => void;
 }) {
+  const online = useOnline();
   const { t } = useTranslation();
   // Every kind present: nothing is preselected, so a duplicate is a deliberate choice.
   const [chosen, setChosen] = useState<NewFactorType | undefined>(

@@ -6,18 +6,19 @@ import { Card } from '../../components/card';
 import { invoke } from '../../lib/bridge';
 import { cooldownEnd, useCountdown } from '../../lib/countdown';
 import { useSubmit } from '../../lib/use-submit';
+import { useOnline } from '../../lib/connectivity';
 
 /** Seconds between two resends when the server gives no hint: one click, one mail. */
 const courtesyPauseSeconds = 30;
 
 interface CheckMailScreenProps {
   email: string;
-  online: boolean;
   onHaveLink: () => void;
   onSignIn: () => void;
 }
 
-export function CheckMailScreen({ email, online, onHaveLink, onSignIn }: CheckMailScreenProps) {
+export function CheckMailScreen({ email, onHaveLink, onSignIn }: CheckMailScreenProps) {
+  const online = useOnline();
   const { t } = useTranslation();
   const { busy, error, run } = useSubmit([]);
   const [until, setUntil] = useState<number | undefined>(() =>
