@@ -13,7 +13,7 @@ import {
   type LoginRequest,
   type SignupRequest,
 } from '../../common/contract/http';
-import { DesktopError } from './ipc-router';
+import { DesktopError } from './desktop-error';
 
 /**
  * The account API as the desktop app sees it: one axios instance per server address, one typed method

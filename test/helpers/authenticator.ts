@@ -20,7 +20,8 @@ import {
   type LocalAuthenticator,
 } from '../../electron/services/authenticator/handlers';
 import { vaultFileName, vaultKeyAccount, vaultKeyService } from '../../electron/services/authenticator/vault';
-import { DesktopError, IpcRouter } from '../../electron/services/ipc-router';
+import { DesktopError } from '../../electron/services/desktop-error';
+import { IpcRouter } from '../../electron/services/ipc-router';
 import { MemorySecretStore, stringsIn } from './desktop';
 
 /** A clock and timers that move only when the test says so: `advance(ms)` fires what fell due, in order. */

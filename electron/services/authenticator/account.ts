@@ -1,5 +1,5 @@
 import { ScureBase32Plugin } from 'otplib';
-import { DesktopError } from '../ipc-router';
+import { DesktopError } from '../desktop-error';
 
 /**
  * One authenticator account as the user added it: everything needed to compute its codes. It holds

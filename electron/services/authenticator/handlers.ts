@@ -6,7 +6,8 @@ import {
   type AuthenticatorState,
 } from '../../../common/contract/ipc-authenticator';
 import type { IpcEvent, IpcEventPayload } from '../../../common/contract/ipc';
-import { DesktopError, type IpcHandler, type IpcHandlers } from '../ipc-router';
+import { type IpcHandler, type IpcHandlers } from '../ipc-router';
+import { DesktopError } from '../desktop-error';
 import type { SecretStore } from '../secret-store';
 import { accountOf } from './account';
 import {
