@@ -97,6 +97,8 @@ export const ipcChannels = {
     z.object({ state: z.literal('authenticated'), trustedComputer: z.boolean() }),
   ),
   'login.requestMfaReset': channel(z.object({ reason: z.string().max(2000) }).strict(), mfaResetRequested),
+  /** "Back to sign in" from a login that still owes a factor: main forgets it (nothing is sent). */
+  'login.cancel': channel(none, done),
   /** Explicit sign-out: ends the session and forgets this computer (keychain entry and server side). */
   'session.logout': channel(none, done),
   'me.get': channel(none, meResponse),

@@ -398,13 +398,24 @@ describe('the desktop UI against a real account API', () => {
       await reached(page, 'Confirm it is you', 'mfa-choose');
     };
 
+    // Main forgot the login the user left: its factor can no longer be asked for.
+    const loginForgotten = async () =>
+      expect
+        .poll(async () => {
+          const reply = await services.router.dispatch('login.challenge', { factorId: account.totpFactorId });
+          return reply.ok ? 'still in progress' : reply.error.code;
+        }, polling)
+        .toBe('no_login_in_progress');
+
     // The factor choice: a link back, and the Account tab itself, leave for the sign-in form.
     await signInUntilFactors();
     await page.getByRole('button', { name: 'Back to sign in' }).click();
     await reached(page, 'Sign in', 'sign-in');
+    await loginForgotten();
     await signInUntilFactors();
     await page.getByRole('button', { name: 'Account', exact: true }).click();
     await reached(page, 'Sign in', 'sign-in');
+    await loginForgotten();
     // Another tab keeps the step: the code may have to be read in the authenticator.
     await signInUntilFactors();
     await page.getByRole('button', { name: 'Authenticator', exact: true }).click();

@@ -4,6 +4,7 @@ import {
   useCallback,
   useEffect,
   useReducer,
+  useRef,
   useState,
   type ComponentType,
   type LazyExoticComponent,
@@ -17,7 +18,7 @@ import { applyLanguage } from '../i18n';
 import { languageFor } from '../i18n/language';
 import { invoke, on } from '../lib/bridge';
 import { ConnectivityContext } from '../lib/connectivity';
-import { accountFlow, initialFlow, tabs, type Tab } from './account-flow';
+import { accountFlow, initialFlow, isLoginInProgress, tabs, type Tab } from './account-flow';
 import { StatusPanel } from './status-panel';
 
 // Start-up loads the shell and the sign-in screen only; every other screen is its own chunk, fetched
@@ -60,6 +61,15 @@ export function App() {
   const [statusError, setStatusError] = useState<string | undefined>();
   const [{ tab, screen }, dispatch] = useReducer(accountFlow, initialFlow);
   const [email, setEmail] = useState('');
+
+  // Leaving a login that still owes a factor (back to sign in, the Account tab, a deep link) ends it
+  // in main too, so no loginId lingers there (docs/security.md 22).
+  const loginInProgress = isLoginInProgress(screen);
+  const wasInProgress = useRef(false);
+  useEffect(() => {
+    if (wasInProgress.current && !loginInProgress) void invoke('login.cancel', {});
+    wasInProgress.current = loginInProgress;
+  }, [loginInProgress]);
 
   const refresh = useCallback(async () => {
     const result = await invoke('app.status', {});
