@@ -186,6 +186,28 @@ describe('the authenticator screen in a browser', () => {
     await page.getByLabel('Search').fill('');
     await checked(page, 'authenticator');
 
+    // From 900 px the codes and the tools sit side by side (list and detail); below, one column.
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const codes = page.getByRole('list', { name: 'Your accounts' });
+    const tools = page.getByRole('tab', { name: 'By hand' });
+    const layout = async () => {
+      const [list, panel] = [await codes.boundingBox(), await tools.boundingBox()];
+      if (!list || !panel) return 'missing';
+      return panel.x >= list.x + list.width
+        ? 'side by side'
+        : panel.y < list.y
+          ? 'tools above codes'
+          : 'other';
+    };
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(await layout()).toBe('side by side');
+    await checked(page, 'layout-1280-authenticator');
+    await page.setViewportSize({ width: 800, height: 800 });
+    expect(await layout()).toBe('tools above codes');
+    await checked(page, 'layout-800-authenticator');
+    await page.setViewportSize({ width: 1100, height: 900 });
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+
     // Delete asks first; Cancel keeps the account, Delete removes it.
     await page.getByRole('button', { name: `Edit ${pictured.issuer} (${pictured.label})` }).click();
     await page.getByRole('button', { name: `Delete ${pictured.issuer} (${pictured.label})` }).click();

@@ -103,9 +103,51 @@ export function AuthenticatorScreen() {
         </p>
       );
     if (state.locked) return <UnlockPanel hasPassword={state.lock.hasPassword} onUnlocked={apply} />;
+    const list =
+      entries.length === 0 ? (
+        <p className="muted">{t('authenticator.empty')}</p>
+      ) : shown.length === 0 ? (
+        <p className="muted" role="status">
+          {t('authenticator.noMatch', { search })}
+        </p>
+      ) : (
+        <ul className="entries" aria-label={t('authenticator.listLabel')}>
+          {shown.map((entry) => {
+            const index = entries.indexOf(entry);
+            return (
+              <EntryRow
+                key={entry.id}
+                entry={entry}
+                elapsedMs={Math.max(0, now - receivedAt)}
+                first={index === 0}
+                last={index === entries.length - 1}
+                copiedFor={copiedNow?.id === entry.id ? copiedNow.seconds : undefined}
+                onCopy={(code) => void copy(entry, code)}
+                onNextCode={async () => {
+                  const result = await invoke('authenticator.nextHotpCode', { id: entry.id });
+                  if (result.ok) replaceEntry(result.value);
+                  return result;
+                }}
+                onRename={async (names) => {
+                  const result = await invoke('authenticator.rename', { id: entry.id, ...names });
+                  if (result.ok) apply(result.value);
+                  return result;
+                }}
+                onMove={(by) => void move(entry, by)}
+                onDelete={() => {
+                  removal.clear();
+                  setDeleting(entry);
+                }}
+              />
+            );
+          })}
+        </ul>
+      );
+    // From 900 px the codes and the tools (add, import, export, lock) sit side by side; below, the
+    // tools come between the search and the codes as before (styles/components.css .codes-layout).
     return (
-      <>
-        <div className="toolbar">
+      <div className="codes-layout">
+        <div className="codes-search toolbar">
           <TextField
             label={t('authenticator.search')}
             type="search"
@@ -116,6 +158,8 @@ export function AuthenticatorScreen() {
             autoComplete="off"
             spellCheck={false}
           />
+        </div>
+        <div className="codes-tools stack">
           <div className="actions">
             {panels.map((name) => (
               <Button
@@ -135,54 +179,18 @@ export function AuthenticatorScreen() {
               {t('authenticator.lockNow')}
             </Button>
           </div>
+          <div id={`${id}-panel`}>
+            {panel === 'add' ? <AddPanel capabilities={state.capabilities} onAdded={added} /> : null}
+            {panel === 'import' ? <ImportPanel onImported={added} /> : null}
+            {panel === 'export' ? <ExportPanel capabilities={state.capabilities} /> : null}
+            {panel === 'lock' ? <LockSettingsPanel state={state} onChanged={apply} /> : null}
+          </div>
+          {report ? <AddReportView report={report} /> : null}
         </div>
-        <div id={`${id}-panel`}>
-          {panel === 'add' ? <AddPanel capabilities={state.capabilities} onAdded={added} /> : null}
-          {panel === 'import' ? <ImportPanel onImported={added} /> : null}
-          {panel === 'export' ? <ExportPanel capabilities={state.capabilities} /> : null}
-          {panel === 'lock' ? <LockSettingsPanel state={state} onChanged={apply} /> : null}
+        <div className="codes-list stack">
+          {action.error.message ? <Alert tone="error">{action.error.message}</Alert> : null}
+          {list}
         </div>
-        {report ? <AddReportView report={report} /> : null}
-        {action.error.message ? <Alert tone="error">{action.error.message}</Alert> : null}
-        {entries.length === 0 ? (
-          <p className="muted">{t('authenticator.empty')}</p>
-        ) : shown.length === 0 ? (
-          <p className="muted" role="status">
-            {t('authenticator.noMatch', { search })}
-          </p>
-        ) : (
-          <ul className="entries" aria-label={t('authenticator.listLabel')}>
-            {shown.map((entry) => {
-              const index = entries.indexOf(entry);
-              return (
-                <EntryRow
-                  key={entry.id}
-                  entry={entry}
-                  elapsedMs={Math.max(0, now - receivedAt)}
-                  first={index === 0}
-                  last={index === entries.length - 1}
-                  copiedFor={copiedNow?.id === entry.id ? copiedNow.seconds : undefined}
-                  onCopy={(code) => void copy(entry, code)}
-                  onNextCode={async () => {
-                    const result = await invoke('authenticator.nextHotpCode', { id: entry.id });
-                    if (result.ok) replaceEntry(result.value);
-                    return result;
-                  }}
-                  onRename={async (names) => {
-                    const result = await invoke('authenticator.rename', { id: entry.id, ...names });
-                    if (result.ok) apply(result.value);
-                    return result;
-                  }}
-                  onMove={(by) => void move(entry, by)}
-                  onDelete={() => {
-                    removal.clear();
-                    setDeleting(entry);
-                  }}
-                />
-              );
-            })}
-          </ul>
-        )}
         {deleting ? (
           <ConfirmDialog
             title={t('authenticator.deleteTitle')}
@@ -194,12 +202,12 @@ export function AuthenticatorScreen() {
             onCancel={() => setDeleting(undefined)}
           />
         ) : null}
-      </>
+      </div>
     );
   }
 
   return (
-    <Card title={t('authenticator.title')}>
+    <Card title={t('authenticator.title')} wide>
       <p className="muted">{online ? t('authenticator.intro') : t('authenticator.introOffline')}</p>
       {content()}
     </Card>

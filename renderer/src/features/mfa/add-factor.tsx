@@ -28,7 +28,7 @@ interface AddFactorProps {
 export function AddFactor(props: AddFactorProps) {
   const { t } = useTranslation();
   return (
-    <Card title={t(`setup.title.${props.type}`)}>
+    <Card title={t(`setup.title.${props.type}`)} wide={props.type === 'totp'}>
       {props.type === 'totp' ? <TotpSetup {...props} /> : <CodeFactorSetup {...props} type={props.type} />}
     </Card>
   );
@@ -82,37 +82,43 @@ function TotpSetup({ onAdded, onCancel }: AddFactorProps) {
 
   return (
     <div className="stack">
-      <ol className="steps">
-        <li>
-          <p>{t('setup.totpScan')}</p>
-          <div className="qr-plate">
-            <QrCode value={started.otpauthUri} label={t('setup.totpQrLabel')} />
+      <div className="columns">
+        <ol className="steps">
+          <li>
+            <p>{t('setup.totpScan')}</p>
+            <div className="qr-plate">
+              <QrCode value={started.otpauthUri} label={t('setup.totpQrLabel')} />
+            </div>
+          </li>
+          <li>
+            <p>{t('setup.totpKeyIntro')}</p>
+            <KeyField value={groupedKey(started.secret)} label={t('setup.totpKeyLabel')} />
+            <p className="muted small">{t('setup.totpKeyHint')}</p>
+          </li>
+        </ol>
+        <div className="stack">
+          <ol className="steps" start={3}>
+            <li>
+              <p>{t('setup.totpEnterCode')}</p>
+              <VerifyCode factorId={started.factor.id} onVerified={onAdded} />
+            </li>
+          </ol>
+          <div className="here-box">
+            <p>{t('setup.thisComputerIntro')}</p>
+            <p className="muted small">{t('setup.thisComputerNote')}</p>
+            {here.error.message ? <Alert tone="error">{here.error.message}</Alert> : null}
+            <div className="actions">
+              <Button
+                variant="secondary"
+                busy={here.busy}
+                busyLabel={t('setup.thisComputerBusy')}
+                disabled={!online}
+                onClick={() => void useThisComputer()}
+              >
+                {t('setup.thisComputer')}
+              </Button>
+            </div>
           </div>
-        </li>
-        <li>
-          <p>{t('setup.totpKeyIntro')}</p>
-          <KeyField value={groupedKey(started.secret)} label={t('setup.totpKeyLabel')} />
-          <p className="muted small">{t('setup.totpKeyHint')}</p>
-        </li>
-        <li>
-          <p>{t('setup.totpEnterCode')}</p>
-          <VerifyCode factorId={started.factor.id} onVerified={onAdded} />
-        </li>
-      </ol>
-      <div className="here-box">
-        <p>{t('setup.thisComputerIntro')}</p>
-        <p className="muted small">{t('setup.thisComputerNote')}</p>
-        {here.error.message ? <Alert tone="error">{here.error.message}</Alert> : null}
-        <div className="actions">
-          <Button
-            variant="secondary"
-            busy={here.busy}
-            busyLabel={t('setup.thisComputerBusy')}
-            disabled={!online}
-            onClick={() => void useThisComputer()}
-          >
-            {t('setup.thisComputer')}
-          </Button>
         </div>
       </div>
       <div className="actions">
@@ -222,10 +228,12 @@ function KeyField({ value, label }: { value: string; label: string }) {
       <label htmlFor={id} className="visually-hidden">
         {label}
       </label>
-      <input
+      {/* A text area, not an input: the key wraps between its groups instead of running past the edge. */}
+      <textarea
         id={id}
         className="secret-key"
         readOnly
+        rows={1}
         value={value}
         spellCheck={false}
         autoComplete="off"
