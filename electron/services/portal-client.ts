@@ -113,6 +113,11 @@ export class PortalClient implements DesktopCalls {
     return this.reachable;
   }
 
+  /** What the server tells its users through clients: the activation link lifetime, support. */
+  info() {
+    return this.call(endpoints.info, {});
+  }
+
   // --- Signup and activation -------------------------------------------------------------------
 
   signup(body: SignupRequest) {
