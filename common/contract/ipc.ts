@@ -15,6 +15,7 @@ import {
   meResponse,
   mfaResetRequested,
   resendResponse,
+  serverInfo,
   sessionScope,
   signupRequest,
   stepUpVerified,
@@ -64,6 +65,8 @@ function channel<Req extends z.ZodType, Res extends z.ZodType>(request: Req, res
 
 export const ipcChannels = {
   'app.status': channel(none, appStatus),
+  /** The server's own words for the screens (GET /v1/info), asked once per server address. */
+  'server.info': channel(none, serverInfo),
   'settings.get': channel(none, settingsView),
   'settings.update': channel(
     z

@@ -301,6 +301,14 @@ describe('desktop services against a real account API', () => {
     });
   });
 
+  it('tells the screens what the server says about itself, asking it once', async () => {
+    const services = launch();
+    const info = { activationLinkValidSeconds: 48 * 3600, supportEmail: 'support@wem.io' };
+    expect(await value(services, 'server.info')).toEqual(info);
+    expect(await value(services, 'server.info')).toEqual(info);
+    expect(proxy.requests.filter((line) => line === 'GET /v1/info')).toHaveLength(1);
+  });
+
   it('passes the API refusal through with its details', async () => {
     const services = launch();
     const account = await enrolledWithTotp(services);

@@ -63,7 +63,11 @@ async function openApp(): Promise<Page> {
 
 beforeAll(async () => {
   outDir = await buildRenderer();
-  api = await listeningApi({ smsProvider: phone });
+  // Not the defaults: the screens must say what this server says (GET /v1/info), not what the app assumes.
+  api = await listeningApi({
+    smsProvider: phone,
+    env: { ACTIVATION_LINK_TTL: '36h', SUPPORT_EMAIL: 'help@example.org' },
+  });
   settings.update({ serverUrl: api.url });
   await launch();
   browser = await launchChromium();
@@ -436,15 +440,21 @@ describe('the desktop UI against a real account API', () => {
     await page.getByLabel('I accept the terms').check();
     await page.getByRole('button', { name: 'Create account' }).click();
     await reached(page, 'Check your mail', 'check-mail');
+    await expect.poll(() => page.getByText('Open it within 36 hours').isVisible(), polling).toBe(true);
     await page.getByRole('button', { name: 'Back to sign in' }).click();
     await reached(page, 'Sign in', 'sign-in');
 
-    // "This link has expired": the link opened after its lifetime.
+    // "This link has expired": the link opened after its lifetime, which the server says.
     const [mail] = await api.mailsTo(email);
     const token = new URL(linkIn(mail!)).searchParams.get('token') ?? '';
-    api.clock.advance(49 * 60 * 60 * 1000);
+    api.clock.advance(37 * 60 * 60 * 1000);
     host.emit('deepLink', { kind: 'activate', token });
     await reached(page, 'This link has expired', 'activation-expired');
+    expect(await page.getByText('Activation links work for 36 hours.').isVisible()).toBe(true);
+    // Support is an address to write to, and a new link goes to the address the app knows.
+    const support = page.getByRole('link', { name: 'help@example.org' });
+    expect(await support.getAttribute('href')).toBe('mailto:help@example.org');
+    expect(await page.getByLabel('Your email address').inputValue()).toBe(email);
     api.clock.set(Date.now());
     await page.getByRole('button', { name: 'Back to sign in' }).click();
     await reached(page, 'Sign in', 'sign-in');

@@ -1,3 +1,4 @@
+import type { ServerInfo } from '../../../common/contract/http';
 import { PortalClient } from '../portal-client';
 
 /**
@@ -7,6 +8,8 @@ import { PortalClient } from '../portal-client';
 export class ServerConnection {
   online = true;
   private current: PortalClient;
+  /** GET /v1/info of the current server, asked once; a failed ask is asked again next time. */
+  private info: Promise<ServerInfo> | undefined;
 
   constructor(
     serverUrl: string,
@@ -27,7 +30,18 @@ export class ServerConnection {
   switchTo(serverUrl: string): PortalClient {
     const old = this.current;
     this.current = this.clientFor(serverUrl);
+    this.info = undefined;
     return old;
+  }
+
+  /** What the server says about itself for the screens: its activation link lifetime, its support. */
+  serverInfo(): Promise<ServerInfo> {
+    const client = this.current;
+    const asked = (this.info ??= client.info());
+    asked.catch(() => {
+      if (this.info === asked) this.info = undefined;
+    });
+    return asked;
   }
 
   private clientFor(serverUrl: string): PortalClient {

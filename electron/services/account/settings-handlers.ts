@@ -4,7 +4,7 @@ import type { SessionHolder } from '../session-holder';
 import type { Settings, SettingsStore } from '../settings';
 import type { ServerConnection } from './server-connection';
 
-type SettingsChannel = 'app.status' | 'settings.get' | 'settings.update';
+type SettingsChannel = 'app.status' | 'server.info' | 'settings.get' | 'settings.update';
 
 export interface SettingsDeps {
   settings: SettingsStore;
@@ -24,7 +24,7 @@ function view(current: Settings): SettingsView {
   };
 }
 
-/** The app's status and its settings; a new server address starts clean. */
+/** The app's status, what its server says about itself, and its settings; a new address starts clean. */
 export function settingsHandlers(deps: SettingsDeps): { [C in SettingsChannel]: IpcHandler<C> } {
   const { settings, server, session, version } = deps;
   return {
@@ -39,6 +39,8 @@ export function settingsHandlers(deps: SettingsDeps): { [C in SettingsChannel]: 
         email: current?.email ?? null,
       };
     },
+
+    'server.info': () => server.serverInfo(),
 
     'settings.get': async () => view(settings.read()),
 

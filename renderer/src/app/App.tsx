@@ -108,7 +108,10 @@ export function App() {
     dispatch({ type: 'signedIn' });
     void refresh();
   };
-  const mailSent = (who: string) => dispatch({ type: 'mailSent', email: who });
+  const mailSent = (who: string) => {
+    setEmail(who);
+    dispatch({ type: 'mailSent', email: who });
+  };
   const openActivation = () => dispatch({ type: 'open', screen: 'activation' });
 
   function afterLogin(result: LoginStart, who: string) {
@@ -149,6 +152,7 @@ export function App() {
           <ActivationScreen
             key={screen.token ?? 'paste'}
             token={screen.token}
+            knownEmail={email}
             onSignIn={signIn}
             onResent={mailSent}
           />

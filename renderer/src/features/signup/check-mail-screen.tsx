@@ -7,6 +7,8 @@ import { invoke } from '../../lib/bridge';
 import { cooldownEnd, useCountdown } from '../../lib/countdown';
 import { useSubmit } from '../../lib/use-submit';
 import { useOnline } from '../../lib/connectivity';
+import { lifetimeText } from '../../lib/lifetime';
+import { useServerInfo } from '../../lib/server-info';
 
 /** Seconds between two resends when the server gives no hint: one click, one mail. */
 const courtesyPauseSeconds = 30;
@@ -26,6 +28,7 @@ export function CheckMailScreen({ email, onHaveLink, onSignIn }: CheckMailScreen
   );
   const [resent, setResent] = useState(false);
   const wait = useCountdown(until);
+  const info = useServerInfo();
 
   async function resend() {
     setResent(false);
@@ -37,7 +40,16 @@ export function CheckMailScreen({ email, onHaveLink, onSignIn }: CheckMailScreen
 
   return (
     <Card title={t('checkMail.title')}>
-      <p>{t('checkMail.sentTo', { email })}</p>
+      <p>
+        {info
+          ? t('checkMail.sentTo', {
+              email,
+              lifetime: lifetimeText(info.activationLinkValidSeconds, (key, options) =>
+                t(key, options ?? {}),
+              ),
+            })
+          : t('checkMail.sentToNoTime', { email })}
+      </p>
       <p className="muted">{t('checkMail.junk')}</p>
       {resent ? <Alert tone="success">{t('checkMail.resent')}</Alert> : null}
       {error.message ? <Alert tone="error">{error.message}</Alert> : null}
