@@ -81,7 +81,7 @@ export function SetupMfaScreen({
         ? t('setup.secondTitle')
         : t('setup.doneTitle');
   return (
-    <Card title={title}>
+    <Card title={title} wide>
       {added ? <Alert tone="success">{t('setup.added', { factor: added })}</Alert> : null}
       {active.length === 0 ? <p>{t('setup.firstIntro')}</p> : null}
       {active.length === 1 ? <p>{t('setup.secondIntro')}</p> : null}
