@@ -48,12 +48,8 @@ export class LoginInProgress {
     throw error;
   }
 
-  /** An arrow, so it can be handed on as a callback. */
+  /** Also handed on as a callback (a new server address), hence an arrow. */
   readonly cancel = (): void => {
     this.pending = undefined;
   };
-
-  get active(): boolean {
-    return this.pending !== undefined && this.now() < this.pending.expiresAt;
-  }
 }
