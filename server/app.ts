@@ -254,6 +254,10 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
   const deletion = new AccountDeletion(context, guard, onAccountDeleted);
   const changes = new AccountChanges(context, guard, sessions, mfa.devices);
   route(app, endpoints.health, [], async () => ({ status: 'ok' as const }));
+  route(app, endpoints.info, [], async () => ({
+    activationLinkValidSeconds: Math.floor(config.activationLinkTtlMs / 1000),
+    supportEmail: config.supportEmail,
+  }));
   readinessRoutes(app, database.db);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   accountRoutes(app, context, { signup: new SignupService(context), activation, sessions });

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       sessionIdleTtlMs: hour,
       secretKey: undefined,
       trustProxy: false,
+      supportEmail: 'support@wem.io',
     });
   });
 
@@ -52,6 +53,7 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://wem@db.example.net/wem',
       MAIL_URL: 'smtps://mailer:pw@smtp.example.net:465',
       MAIL_FROM: 'WEM <account@example.net>',
+      SUPPORT_EMAIL: 'help@example.net',
       ACTIVATION_LINK_TTL: '24h',
       TRUSTED_DEVICE_TTL: '14d',
       SESSION_TTL: '8h',
@@ -66,6 +68,7 @@ describe('loadConfig', () => {
       databaseUrl: 'postgres://wem@db.example.net/wem',
       mailUrl: 'smtps://mailer:pw@smtp.example.net:465',
       mailFrom: 'WEM <account@example.net>',
+      supportEmail: 'help@example.net',
       activationLinkTtlMs: 24 * hour,
       trustedDeviceTtlMs: 14 * 24 * hour,
       sessionTtlMs: 8 * hour,
@@ -114,6 +117,7 @@ describe('loadConfig', () => {
       SECRET_KEY: 'c2hvcnQ=',
       LOG_LEVEL: 'loud',
       TRUST_PROXY: 'yes',
+      SUPPORT_EMAIL: 'write to us',
     };
     const error = refusal(env);
     expect(error.problems.map((line) => line.split(':')[0]).sort()).toEqual(Object.keys(env).sort());

@@ -69,6 +69,8 @@ const envSchema = z.object({
     })
     .optional(),
   MAIL_FROM: z.string().min(3).default('WEM Account <no-reply@wem.local>'),
+  // Where users write for help; the desktop app shows it (GET /v1/info, docs/operations.md).
+  SUPPORT_EMAIL: z.email('must be an email address').default('support@wem.io'),
   SMS_PROVIDER: z.enum(['outbox', 'twilio'], { message: 'must be outbox or twilio' }).default('outbox'),
   SMS_API_URL: httpUrl().optional(),
   SMS_ACCOUNT_SID: z
@@ -122,6 +124,8 @@ export interface Config {
   databaseUrl: string | undefined;
   mailUrl: string | undefined;
   mailFrom: string;
+  /** Where users write for help, announced to clients by GET /v1/info. */
+  supportEmail: string;
   sms:
     | { provider: 'outbox' }
     | {
@@ -195,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: e.DATABASE_URL,
     mailUrl: e.MAIL_URL,
     mailFrom: e.MAIL_FROM,
+    supportEmail: e.SUPPORT_EMAIL,
     sms:
       e.SMS_PROVIDER === 'twilio'
         ? {

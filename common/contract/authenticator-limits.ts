@@ -12,3 +12,5 @@ export const clipboardClearSeconds = 30;
 export const idleMinutesRange = { min: 1, max: 60, default: 5 } as const;
 export const minLockPasswordLength = 8;
 export const minBackupPasswordLength = 8;
+/** A TOTP period typed or imported: whole seconds, at most an hour. */
+export const maxPeriodSeconds = 3600;

@@ -34,6 +34,16 @@ export type ErrorBody = z.infer<typeof errorBody>;
 
 export const healthResponse = z.object({ status: z.literal('ok') });
 
+/**
+ * GET /v1/info: what a client tells its users in this server's words, so no client hard-codes it: how
+ * long an activation link works, and where to write for help (docs/api.md).
+ */
+export const serverInfo = z.object({
+  activationLinkValidSeconds: z.number().int().positive(),
+  supportEmail: z.string(),
+});
+export type ServerInfo = z.infer<typeof serverInfo>;
+
 /** GET /readyz: the instance can serve (database answers, schema current); else 503 service_unavailable. */
 export const readyResponse = z.object({ status: z.literal('ready') });
 

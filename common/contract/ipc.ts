@@ -15,6 +15,7 @@ import {
   meResponse,
   mfaResetRequested,
   resendResponse,
+  serverInfo,
   sessionScope,
   signupRequest,
   stepUpVerified,
@@ -64,6 +65,8 @@ function channel<Req extends z.ZodType, Res extends z.ZodType>(request: Req, res
 
 export const ipcChannels = {
   'app.status': channel(none, appStatus),
+  /** The server's own words for the screens (GET /v1/info), asked once per server address. */
+  'server.info': channel(none, serverInfo),
   'settings.get': channel(none, settingsView),
   'settings.update': channel(
     z
@@ -97,6 +100,8 @@ export const ipcChannels = {
     z.object({ state: z.literal('authenticated'), trustedComputer: z.boolean() }),
   ),
   'login.requestMfaReset': channel(z.object({ reason: z.string().max(2000) }).strict(), mfaResetRequested),
+  /** "Back to sign in" from a login that still owes a factor: main forgets it (nothing is sent). */
+  'login.cancel': channel(none, done),
   /** Explicit sign-out: ends the session and forgets this computer (keychain entry and server side). */
   'session.logout': channel(none, done),
   'me.get': channel(none, meResponse),

@@ -14,7 +14,7 @@ import {
 } from 'electron';
 import type { AuthenticatorPlatform } from '../services/authenticator/capabilities';
 import { bgraToRgba, maxImageBytes, type RgbaImage } from '../services/authenticator/qr';
-import { DesktopError } from '../services/ipc-router';
+import { DesktopError } from '../services/desktop-error';
 
 /**
  * What only Electron can do for the local authenticator: capture the screens, the system's open and

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow } from 'electron';
+import { DesktopError } from '../services/desktop-error';
 import { createDesktopServices } from '../services/desktop-services';
 import { createKeychain } from '../services/keychain';
 import trayIconPath from '../../build/icon-32.png?asset';
@@ -34,6 +35,15 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   start();
+}
+
+/**
+ * The tray has nowhere to show a refusal: a locked authenticator shows as locked in its menu anyway.
+ * Anything else is a bug and goes to the log.
+ */
+function trayFailed(error: unknown): void {
+  if (error instanceof DesktopError) return;
+  process.stderr.write(`Tray action failed: ${error instanceof Error ? error.stack : String(error)}\n`);
 }
 
 function start(): void {
@@ -116,13 +126,14 @@ function start(): void {
           iconPath: trayIconPath,
           language: () => trayLanguage(settings.read().language, app.getLocale()),
           actions: {
-            copy: (id) => void services.router.dispatch('authenticator.copy', { id }),
+            copy: (id) => void services.authenticator.copy(id).catch(trayFailed),
             open: () => (window && !window.isDestroyed() ? focus() : openWindow()),
-            lock: () => void services.router.dispatch('authenticator.lock', {}),
+            lock: () => void services.authenticator.lock().catch(trayFailed),
             quit: () => app.quit(),
           },
         });
-        void services.router.dispatch('authenticator.list', {});
+        // Starts the clock whose `authenticatorCodes` events fill the tray's menu.
+        void services.authenticator.list().catch(trayFailed);
       } catch (error) {
         process.stderr.write(`No tray icon: ${String(error)}\n`);
       }

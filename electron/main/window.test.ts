@@ -116,6 +116,7 @@ describe('links the app may open in the browser', () => {
     'https://www.wem.io/',
     'https://my.wem.io/account',
     'https://accounts.example.com/help',
+    'mailto:support@wem.io',
   ])('opens %s', (url) => {
     expect(isVettedExternalUrl(url, 'https://accounts.example.com')).toBe(true);
   });
@@ -130,6 +131,9 @@ describe('links the app may open in the browser', () => {
     'file:///etc/passwd',
     'wem-account://activate?token=x',
     'https://accounts.example.com:8443/',
+    'mailto:support@wem.io?attach=/etc/passwd',
+    'mailto:support@wem.io,other@example.com',
+    'mailto:support@wem.io?subject=x&body=y',
     'not a url',
   ])('refuses %s', (url) => {
     expect(isVettedExternalUrl(url, 'https://accounts.example.com')).toBe(false);

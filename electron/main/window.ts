@@ -39,8 +39,10 @@ export function webPreferencesFor(
 
 /**
  * Links the app may hand to the system browser: https only, to WEM's own sites or the configured
- * account server. Everything else (http, javascript:, file:, other hosts, credentials in the URL) is
- * dropped, so a compromised page cannot use the shell to launch arbitrary URLs or programs.
+ * account server, and a plain mailto: of one address (the support address the server announces).
+ * Everything else (http, javascript:, file:, other hosts, credentials in the URL, a mailto: with a
+ * prepared subject, body or attachment) is dropped, so a compromised page cannot use the shell to
+ * launch arbitrary URLs or programs.
  */
 export function isVettedExternalUrl(url: string, serverUrl?: string): boolean {
   let parsed: URL;
@@ -49,6 +51,8 @@ export function isVettedExternalUrl(url: string, serverUrl?: string): boolean {
   } catch {
     return false;
   }
+  if (parsed.protocol === 'mailto:')
+    return parsed.search === '' && parsed.hash === '' && /^[^@\s,;%?]+@[a-z0-9.-]+$/i.test(parsed.pathname);
   if (parsed.protocol !== 'https:' || parsed.username !== '' || parsed.password !== '') return false;
   const host = parsed.hostname.toLowerCase();
   if (host === 'wem.io' || host.endsWith('.wem.io')) return true;

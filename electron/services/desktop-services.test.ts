@@ -8,7 +8,8 @@ import type { JsonResponse, TestApi } from '../../test/helpers/harness';
 import { uniqueEmail } from '../../test/helpers/harness';
 import { totpCode } from '../../test/helpers/mfa';
 import { linkIn } from '../../test/helpers/smtp-peer';
-import { activationTokenFrom, createDesktopServices, type DesktopServices } from './desktop-services';
+import { activationTokenFrom } from './account/account-handlers';
+import { createDesktopServices, type DesktopServices } from './desktop-services';
 import { ConfSettingsStore } from './settings';
 import { trustedDeviceService } from './trusted-device-store';
 
@@ -253,6 +254,59 @@ describe('desktop services against a real account API', () => {
       trustDevice: false,
     });
     expect(reply).toMatchObject({ ok: false, error: { code: 'no_login_in_progress' } });
+  });
+
+  /** An account with an authenticator factor, signed out again: its next sign-in owes a factor. */
+  async function waitingForFactor(services: DesktopServices) {
+    const account = await enrolledWithTotp(services);
+    await value(services, 'session.logout');
+    expect(await value(services, 'login.start', account.credentials)).toMatchObject({
+      state: 'mfa_required',
+    });
+    return account;
+  }
+
+  const challenges = () => proxy.requests.filter((line) => line.endsWith('/challenge')).length;
+
+  it('forgets a sign-in in progress when the user goes back to sign in', async () => {
+    const services = launch();
+    const { factorId } = await waitingForFactor(services);
+    expect(await value(services, 'login.cancel')).toEqual({});
+    const before = challenges();
+    expect(await send(services, 'login.challenge', { factorId })).toMatchObject({
+      ok: false,
+      error: { code: 'no_login_in_progress' },
+    });
+    expect(challenges()).toBe(before);
+    // Cancelling with nothing in progress is harmless.
+    expect(await value(services, 'login.cancel')).toEqual({});
+  });
+
+  it('drops a sign-in in progress on its own once the login’s 15 minutes are over', async () => {
+    const services = launch();
+    const { factorId, secret } = await waitingForFactor(services);
+    api.clock.advance(15 * 60_000 - 1000);
+    expect(await value(services, 'login.challenge', { factorId })).toMatchObject({ type: 'totp' });
+    api.clock.advance(1000);
+    const before = challenges();
+    expect(await send(services, 'login.challenge', { factorId })).toMatchObject({
+      ok: false,
+      error: { code: 'login_expired' },
+    });
+    expect(challenges()).toBe(before);
+    const verify = { factorId, code: await totpCode(secret, api), trustDevice: false };
+    expect(await send(services, 'login.verify', verify)).toMatchObject({
+      ok: false,
+      error: { code: 'no_login_in_progress' },
+    });
+  });
+
+  it('tells the screens what the server says about itself, asking it once', async () => {
+    const services = launch();
+    const info = { activationLinkValidSeconds: 48 * 3600, supportEmail: 'support@wem.io' };
+    expect(await value(services, 'server.info')).toEqual(info);
+    expect(await value(services, 'server.info')).toEqual(info);
+    expect(proxy.requests.filter((line) => line === 'GET /v1/info')).toHaveLength(1);
   });
 
   it('passes the API refusal through with its details', async () => {

@@ -1,32 +1,16 @@
 import {
   ipcChannels,
   type IpcChannel,
-  type IpcError,
   type IpcRequest,
   type IpcResponse,
   type IpcResult,
 } from '../../common/contract/ipc';
-import { isApiErrorCode, messageOf, type AnyErrorCode } from '../../common/contract/errors';
+import { isApiErrorCode } from '../../common/contract/errors';
+import { DesktopError } from './desktop-error';
 
 /** A handler gets the request as its schema parsed it (defaults applied, strings trimmed). */
 export type IpcHandler<C extends IpcChannel> = (request: IpcRequest<C>) => Promise<IpcResponse<C>>;
 export type IpcHandlers = { [C in IpcChannel]: IpcHandler<C> };
-
-/** A refusal with a contract code, thrown by services and turned into `{ok: false, error}` here. */
-export class DesktopError extends Error {
-  constructor(
-    readonly code: AnyErrorCode,
-    readonly details: Omit<IpcError, 'code' | 'message'> & { message?: string } = {},
-  ) {
-    super(details.message ?? messageOf(code));
-    this.name = 'DesktopError';
-  }
-
-  toIpcError(): IpcError {
-    const { message: _message, ...rest } = this.details;
-    return { code: this.code, message: this.message, ...rest };
-  }
-}
 
 /**
  * The one dispatcher behind every transport (Electron's ipcMain, the web host's WebSocket, tests):

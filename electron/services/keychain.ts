@@ -1,5 +1,5 @@
 import { AsyncEntry } from '@napi-rs/keyring';
-import { DesktopError } from './ipc-router';
+import { DesktopError } from './desktop-error';
 import type { SecretStore } from './secret-store';
 
 /**

@@ -203,6 +203,7 @@ describe('portal client and the endpoint catalogue', () => {
   const token = 'A'.repeat(16) + '.' + 'B'.repeat(43);
   // Typed by the catalogue: an endpoint marked for the desktop without a call here does not compile.
   const calls: Record<DesktopEndpointName, (client: PortalClient) => Promise<unknown>> = {
+    info: (c) => c.info(),
     signup: (c) =>
       c.signup({ firstName: 'J', lastName: 'D', email: 'j@example.net', password: 'x', acceptTerms: true }),
     activate: (c) => c.activate('t'),

@@ -14,7 +14,7 @@ import {
   type SignupRequest,
   type UpdateMeRequest,
 } from '../../common/contract/http';
-import { DesktopError } from './ipc-router';
+import { DesktopError } from './desktop-error';
 
 /**
  * The account API as the desktop app sees it: one axios instance per server address, one typed method
@@ -112,6 +112,11 @@ export class PortalClient implements DesktopCalls {
   /** The last known state: true until a call finds the server unreachable. */
   get online(): boolean {
     return this.reachable;
+  }
+
+  /** What the server tells its users through clients: the activation link lifetime, support. */
+  info() {
+    return this.call(endpoints.info, {});
   }
 
   // --- Signup and activation -------------------------------------------------------------------

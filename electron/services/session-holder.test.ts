@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { DesktopError } from './ipc-router';
+import { DesktopError } from './desktop-error';
 import { SessionHolder, type SessionEndReason } from './session-holder';
 
 const token = 'sessionid0000001.secretpart-that-must-never-leak';

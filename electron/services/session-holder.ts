@@ -1,6 +1,6 @@
 import type { MeResponse, SessionScope, SessionView } from '../../common/contract/http';
 import type { IpcEventPayload, IpcResponse } from '../../common/contract/ipc';
-import { DesktopError } from './ipc-router';
+import { DesktopError } from './desktop-error';
 
 export type SessionEndReason = IpcEventPayload<'sessionEnded'>['reason'];
 

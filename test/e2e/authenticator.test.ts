@@ -144,6 +144,14 @@ describe('the authenticator screen in a browser', () => {
     await page.getByLabel('Service').fill(typed.issuer);
     await page.getByLabel('Account name').fill(typed.label);
     await page.getByLabel('Secret key').fill(typed.secret.toLowerCase().replace(/(.{4})/g, '$1 '));
+    // A period left blank is named by the form itself (the contract's rule), not sent as a stand-in.
+    await page.getByLabel('New code every (seconds)').fill('');
+    await page.getByRole('button', { name: 'Add account' }).click();
+    await expect
+      .poll(() => page.getByText('Use a whole number of seconds from 1 to 3600.').isVisible(), polling)
+      .toBe(true);
+    expect(await entry(page, typed.issuer).count()).toBe(0);
+    await page.getByLabel('New code every (seconds)').fill('30');
     await page.getByRole('button', { name: 'Add account' }).click();
     await expect.poll(() => entry(page, typed.issuer).count(), polling).toBe(1);
     await checked(page, 'authenticator-add');
@@ -177,6 +185,28 @@ describe('the authenticator screen in a browser', () => {
       .toBe(1);
     await page.getByLabel('Search').fill('');
     await checked(page, 'authenticator');
+
+    // From 900 px the codes and the tools sit side by side (list and detail); below, one column.
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const codes = page.getByRole('list', { name: 'Your accounts' });
+    const tools = page.getByRole('tab', { name: 'By hand' });
+    const layout = async () => {
+      const [list, panel] = [await codes.boundingBox(), await tools.boundingBox()];
+      if (!list || !panel) return 'missing';
+      return panel.x >= list.x + list.width
+        ? 'side by side'
+        : panel.y < list.y
+          ? 'tools above codes'
+          : 'other';
+    };
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(await layout()).toBe('side by side');
+    await checked(page, 'layout-1280-authenticator');
+    await page.setViewportSize({ width: 800, height: 800 });
+    expect(await layout()).toBe('tools above codes');
+    await checked(page, 'layout-800-authenticator');
+    await page.setViewportSize({ width: 1100, height: 900 });
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
 
     // Delete asks first; Cancel keeps the account, Delete removes it.
     await page.getByRole('button', { name: `Edit ${pictured.issuer} (${pictured.label})` }).click();

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messageOf } from '../../common/contract/errors';
 import type { AppStatus } from '../../common/contract/ipc';
-import { DesktopError } from '../../electron/services/ipc-router';
+import { DesktopError } from '../../electron/services/desktop-error';
 import { startWebHost, type WebHost } from '../../electron/web-host/web-host';
 import { buildRenderer, launchChromium } from '../helpers/browser';
 import { fakeRouter, type FakeRouter } from '../helpers/fake-router';

@@ -14,13 +14,12 @@ import {
 } from '../../common/contract/ipc';
 import type { AuthenticatorPlatform } from '../../electron/services/authenticator/capabilities';
 import type { Timers } from '../../electron/services/authenticator/code-clock';
-import {
-  createLocalAuthenticator,
-  type AccountHandlers,
-  type LocalAuthenticator,
-} from '../../electron/services/authenticator/handlers';
+import type { AccountHandlers } from '../../electron/services/authenticator/handlers';
+import { LocalAuthenticator } from '../../electron/services/authenticator/local-authenticator';
 import { vaultFileName, vaultKeyAccount, vaultKeyService } from '../../electron/services/authenticator/vault';
-import { DesktopError, IpcRouter } from '../../electron/services/ipc-router';
+import { DesktopError } from '../../electron/services/desktop-error';
+import { withAuthenticator } from '../../electron/services/desktop-services';
+import { IpcRouter } from '../../electron/services/ipc-router';
 import { MemorySecretStore, stringsIn } from './desktop';
 
 /** A clock and timers that move only when the test says so: `advance(ms)` fires what fell due, in order. */
@@ -163,7 +162,7 @@ export function authenticatorRig(options: {
   const secrets = options.secrets ?? new MemorySecretStore();
   const events: Event[] = [];
   const replies: AuthenticatorRig['replies'] = [];
-  const authenticator = createLocalAuthenticator({
+  const authenticator = new LocalAuthenticator({
     dataDir: options.dataDir,
     secrets,
     onEvent: (event, payload) => {
@@ -174,9 +173,12 @@ export function authenticatorRig(options: {
     now: time.now,
     timers: time,
   });
-  const router = new IpcRouter(authenticator.attach(options.account ?? accountDown()), (error) => {
-    throw error;
-  });
+  const router = new IpcRouter(
+    withAuthenticator(options.account ?? accountDown(), authenticator),
+    (error) => {
+      throw error;
+    },
+  );
   time.settleWith = async () => {
     await settle();
     await authenticator.flush();

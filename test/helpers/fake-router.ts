@@ -1,10 +1,6 @@
 import { ipcChannelNames, type IpcChannel } from '../../common/contract/ipc';
-import {
-  DesktopError,
-  IpcRouter,
-  type IpcHandler,
-  type IpcHandlers,
-} from '../../electron/services/ipc-router';
+import { DesktopError } from '../../electron/services/desktop-error';
+import { IpcRouter, type IpcHandler, type IpcHandlers } from '../../electron/services/ipc-router';
 
 export interface FakeRouter {
   router: IpcRouter;

@@ -3,7 +3,7 @@
 // `node --import tsx keychain-child.ts '<json steps>'`; prints one JSON array of outcomes.
 import { execFileSync } from 'node:child_process';
 import { createKeychain } from '../../electron/services/keychain';
-import { DesktopError } from '../../electron/services/ipc-router';
+import { DesktopError } from '../../electron/services/desktop-error';
 import type { KeychainOutcome, KeychainStep } from './keychain';
 
 const loginCollection = '/org/freedesktop/secrets/collection/login';

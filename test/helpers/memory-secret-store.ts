@@ -1,5 +1,5 @@
 import type { ClientErrorCode } from '../../common/contract/errors';
-import { DesktopError } from '../../electron/services/ipc-router';
+import { DesktopError } from '../../electron/services/desktop-error';
 import type { SecretStore } from '../../electron/services/secret-store';
 
 /**

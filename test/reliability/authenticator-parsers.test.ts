@@ -14,7 +14,7 @@ import { importAny } from '../../electron/services/authenticator/importers/detec
 import type { ImportResult } from '../../electron/services/authenticator/importers/import-result';
 import { describeOtpauth, parseOtpauth } from '../../electron/services/authenticator/otpauth';
 import { AuthenticatorVault, vaultFileName } from '../../electron/services/authenticator/vault';
-import { DesktopError } from '../../electron/services/ipc-router';
+import { DesktopError } from '../../electron/services/desktop-error';
 import { MemorySecretStore } from '../helpers/desktop';
 import { tempDirs } from '../helpers/temp-dirs';
 

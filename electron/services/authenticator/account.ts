@@ -1,5 +1,6 @@
 import { ScureBase32Plugin } from 'otplib';
-import { DesktopError } from '../ipc-router';
+import { DesktopError } from '../desktop-error';
+import { maxPeriodSeconds } from '../../../common/contract/authenticator-limits';
 
 /**
  * One authenticator account as the user added it: everything needed to compute its codes. It holds
@@ -31,7 +32,6 @@ export const otpTypes: readonly OtpType[] = ['totp', 'hotp', 'steam'];
 export type AuthenticatorEntry = OtpAccount & { id: string; order: number };
 
 export const otpAlgorithms: readonly OtpAlgorithm[] = ['SHA1', 'SHA256', 'SHA512'];
-export const maxPeriodSeconds = 3600;
 export const maxSecretBytes = 256;
 const maxTextLength = 200;
 

@@ -1,5 +1,5 @@
 import type { AddReport } from '../../../common/contract/ipc-authenticator';
-import { DesktopError } from '../ipc-router';
+import { DesktopError } from '../desktop-error';
 import {
   cleanText,
   normaliseSecret,

@@ -1,4 +1,4 @@
-import { DesktopError } from '../ipc-router';
+import { DesktopError } from '../desktop-error';
 import type { TotpAccount } from './account';
 import { parseOtpauth } from './otpauth';
 

@@ -2,7 +2,7 @@ import { randomBytes as nodeRandomBytes, scrypt, timingSafeEqual } from 'node:cr
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { idleMinutesRange, minLockPasswordLength } from '../../../common/contract/ipc-authenticator';
-import { DesktopError } from '../ipc-router';
+import { DesktopError } from '../desktop-error';
 import { writeFileAtomically } from './atomic-file';
 
 export const lockFileName = 'authenticator-lock.json';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DesktopError } from '../ipc-router';
+import { DesktopError } from '../desktop-error';
 import { buildOtpauth, parseOtpauth } from './otpauth';
 
 function problemOf(uri: string): string | undefined {

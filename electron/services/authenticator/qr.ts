@@ -1,7 +1,7 @@
 import jpeg from 'jpeg-js';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { DesktopError } from '../ipc-router';
+import { DesktopError } from '../desktop-error';
 
 /** Decoded pixels, 4 bytes a pixel in RGBA order, rows top to bottom. */
 export interface RgbaImage {

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes as nodeRandomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DesktopError } from '../ipc-router';
+import { DesktopError } from '../desktop-error';
 import type { SecretStore } from '../secret-store';
 import {
   accountOf,

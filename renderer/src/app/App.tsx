@@ -3,19 +3,22 @@ import {
   Suspense,
   useCallback,
   useEffect,
+  useReducer,
+  useRef,
   useState,
   type ComponentType,
   type LazyExoticComponent,
 } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppStatus, LoginStart, SettingsView } from '../../../common/contract/ipc';
-import type { FactorType } from '../../../common/contract/http';
 import { Alert } from '../components/alert';
 import { Logo } from '../components/logo';
 import { SignInScreen } from '../features/login/sign-in-screen';
 import { applyLanguage } from '../i18n';
 import { languageFor } from '../i18n/language';
 import { invoke, on } from '../lib/bridge';
+import { ConnectivityContext } from '../lib/connectivity';
+import { accountFlow, firstFlow, isLoginInProgress, tabs as allTabs, type Tab } from './account-flow';
 import { continueInteraction, inPortal, portalStart } from './portal';
 import { StatusPanel } from './status-panel';
 
@@ -42,30 +45,8 @@ const CheckMailScreen = named(() => import('../features/signup/check-mail-screen
 const SignupScreen = named(() => import('../features/signup/signup-screen'), 'SignupScreen');
 const ConsentScreen = named(() => import('../features/consent/consent-screen'), 'ConsentScreen');
 
-type Screen =
-  | { name: 'signIn' }
-  | { name: 'signup' }
-  | { name: 'checkMail'; email: string }
-  | { name: 'activation'; token?: string }
-  | { name: 'mfa'; factors: { id: string; type: FactorType; label: string }[] }
-  | { name: 'mfaReset' }
-  | { name: 'setupMfa' }
-  | { name: 'myDetails' }
-  | { name: 'manageMfa' }
-  | { name: 'consent'; uid: string };
-
-/** The window's three places; the account flow keeps its step while another tab is open. */
-type Tab = 'account' | 'authenticator' | 'settings';
 // The portal is a web page: the local authenticator lives in the desktop app only.
-const tabs: Tab[] = inPortal ? ['account', 'settings'] : ['account', 'authenticator', 'settings'];
-
-/** Where the window starts: the sign-in, or what the portal's address asks for (app/portal.ts). */
-const firstScreen: Screen =
-  portalStart.consent && portalStart.interaction
-    ? { name: 'consent', uid: portalStart.interaction }
-    : portalStart.activationToken
-      ? { name: 'activation', token: portalStart.activationToken }
-      : { name: 'signIn' };
+const tabs: Tab[] = inPortal ? allTabs.filter((name) => name !== 'authenticator') : allTabs;
 
 /** Settings' theme -> html[data-theme]; "system" leaves it to prefers-color-scheme. */
 function applyTheme(theme: SettingsView['theme']): void {
@@ -83,9 +64,17 @@ export function App() {
   const { t, i18n } = useTranslation();
   const [status, setStatus] = useState<AppStatus | undefined>();
   const [statusError, setStatusError] = useState<string | undefined>();
-  const [screen, setScreen] = useState<Screen>(firstScreen);
-  const [tab, setTab] = useState<Tab>('account');
+  const [{ tab, screen }, dispatch] = useReducer(accountFlow, portalStart, firstFlow);
   const [email, setEmail] = useState('');
+
+  // Leaving a login that still owes a factor (back to sign in, the Account tab, a deep link) ends it
+  // in main too, so no loginId lingers there (docs/security.md 22).
+  const loginInProgress = isLoginInProgress(screen);
+  const wasInProgress = useRef(false);
+  useEffect(() => {
+    if (wasInProgress.current && !loginInProgress) void invoke('login.cancel', {});
+    wasInProgress.current = loginInProgress;
+  }, [loginInProgress]);
 
   const refresh = useCallback(async () => {
     const result = await invoke('app.status', {});
@@ -93,18 +82,14 @@ export function App() {
     setStatus(result.value);
     setStatusError(undefined);
     if (result.value.email) setEmail(result.value.email);
-    if (result.value.signedIn)
-      setScreen((current) =>
-        current.name !== 'signIn'
-          ? current
-          : result.value.scope === 'enrollment'
-            ? { name: 'setupMfa' }
-            : // A relying party sent the browser here because this session is not enough for it
-              // (prompt=login, max_age): the sign-in is asked again.
-              portalStart.interaction
-              ? current
-              : { name: 'myDetails' },
-      );
+    dispatch({
+      type: 'status',
+      signedIn: result.value.signedIn,
+      scope: result.value.scope,
+      // A relying party sent the browser here because this session is not enough for it (prompt=login,
+      // max_age): the sign-in is asked again.
+      stayOnSignIn: portalStart.interaction !== undefined,
+    });
   }, [t]);
 
   useEffect(() => {
@@ -117,41 +102,41 @@ export function App() {
     const stops = [
       on('connectivity', ({ online }) => setStatus((current) => current && { ...current, online })),
       on('sessionEnded', () => {
-        setTab('account');
-        setScreen({ name: 'signIn' });
+        dispatch({ type: 'sessionEnded' });
         void refresh();
       }),
-      on('deepLink', ({ token }) => {
-        setTab('account');
-        setScreen({ name: 'activation', token });
-      }),
+      on('deepLink', ({ token }) => dispatch({ type: 'deepLink', token })),
     ];
     return () => stops.forEach((stop) => stop());
   }, [refresh]);
 
   const online = status?.online ?? true;
-  const signIn = () => setScreen({ name: 'signIn' });
+  const signIn = () => dispatch({ type: 'open', screen: 'signIn' });
   const signedOut = () => {
-    setScreen({ name: 'signIn' });
+    dispatch({ type: 'signedOut' });
     void refresh();
   };
+  const signedIn = () => {
+    // In the portal, a relying party's sign-in waits for this one: the browser goes on to it.
+    if (continueInteraction()) return;
+    dispatch({ type: 'signedIn' });
+    void refresh();
+  };
+  const mailSent = (who: string) => {
+    setEmail(who);
+    dispatch({ type: 'mailSent', email: who });
+  };
+  const openActivation = () => dispatch({ type: 'open', screen: 'activation' });
 
   function afterLogin(result: LoginStart, who: string) {
     setEmail(who);
-    if (result.state === 'mfa_required') return setScreen({ name: 'mfa', factors: result.factors });
     if (result.state === 'authenticated' && continueInteraction()) return;
-    setScreen(result.state === 'authenticated' ? { name: 'myDetails' } : { name: 'setupMfa' });
-    void refresh();
+    dispatch({ type: 'loginStarted', result });
+    if (result.state !== 'mfa_required') void refresh();
   }
 
-  /**
-   * Another tab keeps the account flow's step (the authenticator's code may be needed there); the
-   * Account tab clicked while showing leaves a sign-in in progress for the sign-in form.
-   */
   function choose(name: Tab) {
-    if (name === 'account' && tab === 'account' && (screen.name === 'mfa' || screen.name === 'mfaReset'))
-      setScreen({ name: 'signIn' });
-    setTab(name);
+    dispatch({ type: 'tab', tab: name });
   }
 
   function current() {
@@ -161,90 +146,60 @@ export function App() {
           <SignInScreen
             key={email}
             defaultEmail={email}
-            online={online}
             onResult={afterLogin}
-            onSignup={() => setScreen({ name: 'signup' })}
-            onActivate={() => setScreen({ name: 'activation' })}
+            onSignup={() => dispatch({ type: 'open', screen: 'signup' })}
+            onActivate={openActivation}
           />
         );
       case 'signup':
         return (
           <SignupScreen
             language={i18n.language === 'nl' ? 'nl' : 'en'}
-            online={online}
-            onSent={(who) => setScreen({ name: 'checkMail', email: who })}
+            onSent={mailSent}
             onSignIn={signIn}
-            onHaveLink={() => setScreen({ name: 'activation' })}
+            onHaveLink={openActivation}
           />
         );
       case 'checkMail':
-        return (
-          <CheckMailScreen
-            email={screen.email}
-            online={online}
-            onHaveLink={() => setScreen({ name: 'activation' })}
-            onSignIn={signIn}
-          />
-        );
+        return <CheckMailScreen email={screen.email} onHaveLink={openActivation} onSignIn={signIn} />;
       case 'activation':
         return (
           <ActivationScreen
             key={screen.token ?? 'paste'}
             token={screen.token}
-            online={online}
+            knownEmail={email}
             onSignIn={signIn}
-            onResent={(who) => setScreen({ name: 'checkMail', email: who })}
+            onResent={mailSent}
           />
         );
       case 'mfa':
         return (
           <MfaScreen
             factors={screen.factors}
-            online={online}
-            onSignedIn={() => {
-              if (continueInteraction()) return;
-              setScreen({ name: 'myDetails' });
-              void refresh();
-            }}
-            onCantUse={() => setScreen({ name: 'mfaReset' })}
+            onSignedIn={signedIn}
+            onCantUse={() => dispatch({ type: 'open', screen: 'mfaReset' })}
             onStartAgain={signIn}
           />
         );
       case 'mfaReset':
-        return <MfaResetScreen online={online} onBack={signIn} onDone={signIn} />;
+        return <MfaResetScreen onBack={signIn} onDone={signIn} />;
       case 'setupMfa':
-        return (
-          <SetupMfaScreen
-            email={email}
-            online={online}
-            onDone={() => {
-              if (continueInteraction()) return;
-              setScreen({ name: 'myDetails' });
-              void refresh();
-            }}
-            onSignedOut={signedOut}
-          />
-        );
+        return <SetupMfaScreen email={email} onDone={signedIn} onSignedOut={signedOut} />;
       case 'myDetails':
         return (
           <MyDetailsScreen
             email={email}
-            online={online}
-            onManageMfa={() => setScreen({ name: 'manageMfa' })}
+            onManageMfa={() => dispatch({ type: 'open', screen: 'manageMfa' })}
             onSignedOut={signedOut}
           />
         );
       case 'manageMfa':
         return (
-          <ManageMfaScreen email={email} online={online} onBack={() => setScreen({ name: 'myDetails' })} />
+          <ManageMfaScreen email={email} onBack={() => dispatch({ type: 'open', screen: 'myDetails' })} />
         );
       case 'consent':
         return (
-          <ConsentScreen
-            uid={screen.uid}
-            online={online}
-            onDecided={(redirectTo) => window.location.assign(redirectTo)}
-          />
+          <ConsentScreen uid={screen.uid} onDecided={(redirectTo) => window.location.assign(redirectTo)} />
         );
     }
   }
@@ -254,17 +209,14 @@ export function App() {
       case 'account':
         return current();
       case 'authenticator':
-        return <AuthenticatorScreen online={online} />;
+        return <AuthenticatorScreen />;
       case 'settings':
         return (
           <SettingsScreen
             signedIn={status?.signedIn ?? false}
             onChanged={(settings) => {
               applySettings(settings);
-              if (!inPortal && settings.serverUrl !== status?.serverUrl) {
-                setScreen({ name: 'signIn' });
-                void refresh();
-              }
+              if (!inPortal && settings.serverUrl !== status?.serverUrl) signedOut();
             }}
           />
         );
@@ -272,35 +224,37 @@ export function App() {
   }
 
   return (
-    <div className="shell">
-      <header className="topbar">
-        <Logo />
-        <h1>{t(inPortal ? 'portal.name' : 'app.name')}</h1>
-        <nav className="tabs" aria-label={t('app.places')}>
-          {tabs.map((name) => (
-            <button
-              key={name}
-              type="button"
-              className="tab"
-              aria-current={tab === name ? 'page' : undefined}
-              onClick={() => choose(name)}
-            >
-              {t(`app.tab.${name}`)}
-            </button>
-          ))}
-        </nav>
-      </header>
-      {online ? (
-        <div />
-      ) : (
-        <Alert tone="warning" banner>
-          {t('app.offline')}
-        </Alert>
-      )}
-      <main className="content">
-        <Suspense fallback={<p className="muted">{t('common.busy')}</p>}>{place()}</Suspense>
-      </main>
-      <StatusPanel status={status} error={statusError} />
-    </div>
+    <ConnectivityContext value={online}>
+      <div className="shell">
+        <header className="topbar">
+          <Logo />
+          <h1>{t(inPortal ? 'portal.name' : 'app.name')}</h1>
+          <nav className="tabs" aria-label={t('app.places')}>
+            {tabs.map((name) => (
+              <button
+                key={name}
+                type="button"
+                className="tab"
+                aria-current={tab === name ? 'page' : undefined}
+                onClick={() => choose(name)}
+              >
+                {t(`app.tab.${name}`)}
+              </button>
+            ))}
+          </nav>
+        </header>
+        {online ? (
+          <div />
+        ) : (
+          <Alert tone="warning" banner>
+            {t('app.offline')}
+          </Alert>
+        )}
+        <main className="content">
+          <Suspense fallback={<p className="muted">{t('common.busy')}</p>}>{place()}</Suspense>
+        </main>
+        <StatusPanel status={status} error={statusError} />
+      </div>
+    </ConnectivityContext>
   );
 }

@@ -1,5 +1,5 @@
 import type { ImportFileProblem, ImportFormat } from '../../../../common/contract/authenticator-import';
-import { DesktopError } from '../../ipc-router';
+import { DesktopError } from '../../desktop-error';
 import { toOtpAccount, type OtpAccount, type OtpAccountInput } from '../account';
 
 /** An entry of another app's file that this app cannot use (Yandex, mOTP, MD5…), named, never dropped. */

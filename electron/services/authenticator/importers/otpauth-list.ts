@@ -1,5 +1,5 @@
 import { describeOtpauth, parseOtpauth } from '../otpauth';
-import { DesktopError } from '../../ipc-router';
+import { DesktopError } from '../../desktop-error';
 import { damagedFile, ImportCollector, type ImportResult } from './import-result';
 
 /** Links of other OTP schemes that lists hold (mOTP's `motp://`): named as unsupported, not as bad lines. */

@@ -10,6 +10,7 @@ import { factorListLabel } from '../login/factor-label';
 import { activeFactors } from '../mfa/use-me';
 import { SignOutButton } from './sign-out-button';
 import { TrustedDevices } from './trusted-devices';
+import { useOnline } from '../../lib/connectivity';
 
 type Cached = NonNullable<IpcResponse<'me.cached'>>;
 
@@ -19,15 +20,14 @@ type Cached = NonNullable<IpcResponse<'me.cached'>>;
  */
 export function MyDetailsScreen({
   email,
-  online,
   onManageMfa,
   onSignedOut,
 }: {
   email: string;
-  online: boolean;
   onManageMfa: () => void;
   onSignedOut: () => void;
 }) {
+  const online = useOnline();
   const { t, i18n } = useTranslation();
   const [me, setMe] = useState<MeResponse | undefined>();
   const [offlineCopy, setOfflineCopy] = useState<Cached | undefined>();
@@ -62,7 +62,7 @@ export function MyDetailsScreen({
   const factors = shown ? activeFactors(shown) : [];
 
   return (
-    <Card title={t('account.title')}>
+    <Card title={t('account.title')} wide>
       <p>{t('account.signedInAs', { email: shown?.email ?? email })}</p>
       {!me && offlineCopy ? (
         <Alert tone="warning">{t('account.offlineCopy', { time: time(offlineCopy.savedAt) })}</Alert>
@@ -71,40 +71,46 @@ export function MyDetailsScreen({
       {!shown && !failure ? <p className="muted">{t('account.loading')}</p> : null}
       {shown ? (
         <>
-          <dl className="details">
-            <dt>{t('account.name')}</dt>
-            <dd>
-              {shown.firstName} {shown.lastName}
-            </dd>
-            <dt>{t('account.email')}</dt>
-            <dd>{shown.email}</dd>
-            {shown.company ? (
-              <>
-                <dt>{t('account.company')}</dt>
-                <dd>{shown.company}</dd>
-              </>
-            ) : null}
-            <dt>{t('account.memberSince')}</dt>
-            <dd>{date(shown.createdAt)}</dd>
-          </dl>
-          <section className="stack" aria-labelledby="factors-heading">
-            <h3 id="factors-heading">{t('account.factors')}</h3>
-            <ul className="plain-list">
-              {shown.factors
-                .filter((factor) => factor.status === 'active')
-                .map((factor) => (
-                  <li key={factor.id}>{factorListLabel(factor, (key, options) => t(key, options ?? {}))}</li>
-                ))}
-            </ul>
-            {factors.length < 2 ? <Alert tone="info">{t('manage.fewFactors')}</Alert> : null}
-            <div className="actions">
-              <Button variant="secondary" disabled={!online} onClick={onManageMfa}>
-                {t('account.manageMfa')}
-              </Button>
-              {online ? null : <span className="muted small">{t('account.needsServer')}</span>}
+          <div className="columns">
+            <div className="stack">
+              <dl className="details">
+                <dt>{t('account.name')}</dt>
+                <dd>
+                  {shown.firstName} {shown.lastName}
+                </dd>
+                <dt>{t('account.email')}</dt>
+                <dd>{shown.email}</dd>
+                {shown.company ? (
+                  <>
+                    <dt>{t('account.company')}</dt>
+                    <dd>{shown.company}</dd>
+                  </>
+                ) : null}
+                <dt>{t('account.memberSince')}</dt>
+                <dd>{date(shown.createdAt)}</dd>
+              </dl>
+              <section className="stack" aria-labelledby="factors-heading">
+                <h3 id="factors-heading">{t('account.factors')}</h3>
+                <ul className="plain-list">
+                  {shown.factors
+                    .filter((factor) => factor.status === 'active')
+                    .map((factor) => (
+                      <li key={factor.id}>
+                        {factorListLabel(factor, (key, options) => t(key, options ?? {}))}
+                      </li>
+                    ))}
+                </ul>
+                {factors.length < 2 ? <Alert tone="info">{t('manage.fewFactors')}</Alert> : null}
+                <div className="actions">
+                  <Button variant="secondary" disabled={!online} onClick={onManageMfa}>
+                    {t('account.manageMfa')}
+                  </Button>
+                  {online ? null : <span className="muted small">{t('account.needsServer')}</span>}
+                </div>
+              </section>
             </div>
-          </section>
-          <TrustedDevices online={online} offlineCopy={offlineCopy?.devices} />
+            <TrustedDevices offlineCopy={offlineCopy?.devices} />
+          </div>
         </>
       ) : null}
       <SignOutButton onSignedOut={onSignedOut} />

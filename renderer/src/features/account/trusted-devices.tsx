@@ -5,6 +5,7 @@ import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
 import { invoke } from '../../lib/bridge';
 import { useSubmit } from '../../lib/use-submit';
+import { useOnline } from '../../lib/connectivity';
 
 type Devices = IpcResponse<'devices.list'>;
 
@@ -13,13 +14,12 @@ type Devices = IpcResponse<'devices.list'>;
  * revoking this computer means the next sign-in asks for a code again.
  */
 export function TrustedDevices({
-  online,
   offlineCopy,
 }: {
-  online: boolean;
   /** What was last seen, shown read-only while the server cannot be reached. */
   offlineCopy: Devices | null | undefined;
 }) {
+  const online = useOnline();
   const { t, i18n } = useTranslation();
   const [devices, setDevices] = useState<Devices | undefined>();
   const [notice, setNotice] = useState<string | undefined>();

@@ -7,6 +7,9 @@ import { TextField } from '../../components/text-field';
 import { invoke } from '../../lib/bridge';
 import { useSubmit } from '../../lib/use-submit';
 import { NewPasswordField } from '../signup/new-password-field';
+import { useOnline } from '../../lib/connectivity';
+import { lifetimeText } from '../../lib/lifetime';
+import { useServerInfo } from '../../lib/server-info';
 
 /** `choose`: the account got more than one signup, so the mailbox owner picks the password here. */
 type Outcome = 'form' | 'choose' | 'activated' | 'used' | 'expired';
@@ -14,16 +17,19 @@ type Outcome = 'form' | 'choose' | 'activated' | 'used' | 'expired';
 interface ActivationScreenProps {
   /** From a wem-account://activate deep link: activated at once, without a paste. */
   token?: string | undefined;
-  online: boolean;
+  /** The address the app knows (signed up or signed in with here): a new link goes there unless changed. */
+  knownEmail: string;
   onSignIn: () => void;
   onResent: (email: string) => void;
 }
 
-export function ActivationScreen({ token, online, onSignIn, onResent }: ActivationScreenProps) {
+export function ActivationScreen({ token, knownEmail, onSignIn, onResent }: ActivationScreenProps) {
+  const online = useOnline();
   const { t } = useTranslation();
   const [input, setInput] = useState(token ?? '');
   const [outcome, setOutcome] = useState<Outcome>('form');
-  const [email, setEmail] = useState('');
+  const [email, setEmail] = useState(knownEmail);
+  const info = useServerInfo();
   const [password, setPassword] = useState('');
   const activation = useSubmit(['input', 'password']);
   const resend = useSubmit(['email']);
@@ -109,7 +115,15 @@ export function ActivationScreen({ token, online, onSignIn, onResent }: Activati
   if (outcome === 'expired') {
     return (
       <Card title={t('activation.expiredTitle')}>
-        <p>{t('activation.expired')}</p>
+        <p>
+          {info
+            ? t('activation.expired', {
+                lifetime: lifetimeText(info.activationLinkValidSeconds, (key, options) =>
+                  t(key, options ?? {}),
+                ),
+              })
+            : t('activation.expiredNoTime')}
+        </p>
         <form className="stack" noValidate onSubmit={(event) => void askNewLink(event)}>
           <TextField
             label={t('activation.newLinkEmail')}
@@ -130,7 +144,16 @@ export function ActivationScreen({ token, online, onSignIn, onResent }: Activati
             </Button>
           </div>
         </form>
-        <p className="muted small">{t('activation.support')}</p>
+        {info ? (
+          <p className="muted small">
+            {t('activation.supportAt')}{' '}
+            <a href={`mailto:${info.supportEmail}`} target="_blank" rel="noreferrer">
+              {info.supportEmail}
+            </a>
+          </p>
+        ) : (
+          <p className="muted small">{t('activation.support')}</p>
+        )}
       </Card>
     );
   }

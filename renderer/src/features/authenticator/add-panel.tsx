@@ -2,8 +2,10 @@ import { useId, useState, type ClipboardEvent, type DragEvent, type FormEvent } 
 import { useTranslation } from 'react-i18next';
 import type { AddReport, AuthenticatorCapabilities } from '../../../../common/contract/ipc-authenticator';
 import type { IpcResult } from '../../../../common/contract/ipc';
+import { parseManualNumbers } from '../../../../common/contract/authenticator-manual';
 import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
+import { SelectField } from '../../components/select-field';
 import { TextField } from '../../components/text-field';
 import { invoke } from '../../lib/bridge';
 import { useAuthCall } from './auth-errors';
@@ -240,6 +242,12 @@ function ManualWay({ onAdded }: WayProps) {
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    // The numbers are checked here with the contract's rules; names and secret in main (by field).
+    const numbers = parseManualNumbers(type, form);
+    if (!numbers.ok) {
+      call.refuse({ code: 'invalid_otpauth', message: '', fields: numbers.fields });
+      return;
+    }
     const result = await call.run(() =>
       invoke('authenticator.addManual', {
         type,
@@ -247,10 +255,7 @@ function ManualWay({ onAdded }: WayProps) {
         label: form.label,
         secret: form.secret,
         algorithm: form.algorithm,
-        digits: Number(form.digits),
-        // A number field left blank is refused in main like any other bad period, by field.
-        period: form.period.trim() === '' ? 0 : Math.trunc(Number(form.period)) || 0,
-        counter: form.counter.trim() === '' ? -1 : Math.trunc(Number(form.counter)) || 0,
+        ...numbers.value,
       }),
     );
     if (result.ok) {
@@ -351,36 +356,5 @@ function ManualWay({ onAdded }: WayProps) {
         </Button>
       </div>
     </form>
-  );
-}
-
-function SelectField(props: {
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-  options: string[];
-  error: string | undefined;
-}) {
-  const id = useId();
-  return (
-    <div className="field">
-      <label htmlFor={id}>{props.label}</label>
-      <select
-        id={id}
-        value={props.value}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={`${id}-error`}
-        onChange={(event) => props.onChange(event.target.value)}
-      >
-        {props.options.map((option) => (
-          <option key={option} value={option}>
-            {option}
-          </option>
-        ))}
-      </select>
-      <p id={`${id}-error`} className="field-error">
-        {props.error ?? ''}
-      </p>
-    </div>
   );
 }

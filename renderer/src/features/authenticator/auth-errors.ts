@@ -127,5 +127,8 @@ export function useAuthCall(formFields: readonly string[] = []) {
     run,
     clear: () => setError(none),
     fail: (message: string) => setError({ message, fields: {} }),
+    /** A refusal found before anything was sent (the form's own checks), described like main's. */
+    refuse: (refusal: IpcError) =>
+      setError(describeAuthError(refusal, (key, options) => t(key, options ?? {}), formFields)),
   };
 }

@@ -16,6 +16,7 @@ import { entryName, matching, moved } from './format';
 import { ImportPanel } from './import-panel';
 import { LockSettingsPanel, UnlockPanel } from './lock-panels';
 import { copyCode, useAuthenticator, useNow } from './use-authenticator';
+import { useOnline } from '../../lib/connectivity';
 
 type Panel = 'add' | 'import' | 'export' | 'lock';
 const panels: Panel[] = ['add', 'import', 'export', 'lock'];
@@ -24,7 +25,8 @@ const panels: Panel[] = ['add', 'import', 'export', 'lock'];
  * The local authenticator: codes for any account, made in main and shown here by name, code, next
  * code and time left; never a secret (docs/security.md 22). Works signed in or out, online or not.
  */
-export function AuthenticatorScreen({ online }: { online: boolean }) {
+export function AuthenticatorScreen() {
+  const online = useOnline();
   const { t } = useTranslation();
   const id = useId();
   const { state, loadError, receivedAt, apply, reload, replaceEntry } = useAuthenticator();
@@ -101,9 +103,51 @@ export function AuthenticatorScreen({ online }: { online: boolean }) {
         </p>
       );
     if (state.locked) return <UnlockPanel hasPassword={state.lock.hasPassword} onUnlocked={apply} />;
+    const list =
+      entries.length === 0 ? (
+        <p className="muted">{t('authenticator.empty')}</p>
+      ) : shown.length === 0 ? (
+        <p className="muted" role="status">
+          {t('authenticator.noMatch', { search })}
+        </p>
+      ) : (
+        <ul className="entries" aria-label={t('authenticator.listLabel')}>
+          {shown.map((entry) => {
+            const index = entries.indexOf(entry);
+            return (
+              <EntryRow
+                key={entry.id}
+                entry={entry}
+                elapsedMs={Math.max(0, now - receivedAt)}
+                first={index === 0}
+                last={index === entries.length - 1}
+                copiedFor={copiedNow?.id === entry.id ? copiedNow.seconds : undefined}
+                onCopy={(code) => void copy(entry, code)}
+                onNextCode={async () => {
+                  const result = await invoke('authenticator.nextHotpCode', { id: entry.id });
+                  if (result.ok) replaceEntry(result.value);
+                  return result;
+                }}
+                onRename={async (names) => {
+                  const result = await invoke('authenticator.rename', { id: entry.id, ...names });
+                  if (result.ok) apply(result.value);
+                  return result;
+                }}
+                onMove={(by) => void move(entry, by)}
+                onDelete={() => {
+                  removal.clear();
+                  setDeleting(entry);
+                }}
+              />
+            );
+          })}
+        </ul>
+      );
+    // From 900 px the codes and the tools (add, import, export, lock) sit side by side; below, the
+    // tools come between the search and the codes as before (styles/components.css .codes-layout).
     return (
-      <>
-        <div className="toolbar">
+      <div className="codes-layout">
+        <div className="codes-search toolbar">
           <TextField
             label={t('authenticator.search')}
             type="search"
@@ -114,6 +158,8 @@ export function AuthenticatorScreen({ online }: { online: boolean }) {
             autoComplete="off"
             spellCheck={false}
           />
+        </div>
+        <div className="codes-tools stack">
           <div className="actions">
             {panels.map((name) => (
               <Button
@@ -133,54 +179,18 @@ export function AuthenticatorScreen({ online }: { online: boolean }) {
               {t('authenticator.lockNow')}
             </Button>
           </div>
+          <div id={`${id}-panel`}>
+            {panel === 'add' ? <AddPanel capabilities={state.capabilities} onAdded={added} /> : null}
+            {panel === 'import' ? <ImportPanel onImported={added} /> : null}
+            {panel === 'export' ? <ExportPanel capabilities={state.capabilities} /> : null}
+            {panel === 'lock' ? <LockSettingsPanel state={state} onChanged={apply} /> : null}
+          </div>
+          {report ? <AddReportView report={report} /> : null}
         </div>
-        <div id={`${id}-panel`}>
-          {panel === 'add' ? <AddPanel capabilities={state.capabilities} onAdded={added} /> : null}
-          {panel === 'import' ? <ImportPanel onImported={added} /> : null}
-          {panel === 'export' ? <ExportPanel capabilities={state.capabilities} /> : null}
-          {panel === 'lock' ? <LockSettingsPanel state={state} onChanged={apply} /> : null}
+        <div className="codes-list stack">
+          {action.error.message ? <Alert tone="error">{action.error.message}</Alert> : null}
+          {list}
         </div>
-        {report ? <AddReportView report={report} /> : null}
-        {action.error.message ? <Alert tone="error">{action.error.message}</Alert> : null}
-        {entries.length === 0 ? (
-          <p className="muted">{t('authenticator.empty')}</p>
-        ) : shown.length === 0 ? (
-          <p className="muted" role="status">
-            {t('authenticator.noMatch', { search })}
-          </p>
-        ) : (
-          <ul className="entries" aria-label={t('authenticator.listLabel')}>
-            {shown.map((entry) => {
-              const index = entries.indexOf(entry);
-              return (
-                <EntryRow
-                  key={entry.id}
-                  entry={entry}
-                  elapsedMs={Math.max(0, now - receivedAt)}
-                  first={index === 0}
-                  last={index === entries.length - 1}
-                  copiedFor={copiedNow?.id === entry.id ? copiedNow.seconds : undefined}
-                  onCopy={(code) => void copy(entry, code)}
-                  onNextCode={async () => {
-                    const result = await invoke('authenticator.nextHotpCode', { id: entry.id });
-                    if (result.ok) replaceEntry(result.value);
-                    return result;
-                  }}
-                  onRename={async (names) => {
-                    const result = await invoke('authenticator.rename', { id: entry.id, ...names });
-                    if (result.ok) apply(result.value);
-                    return result;
-                  }}
-                  onMove={(by) => void move(entry, by)}
-                  onDelete={() => {
-                    removal.clear();
-                    setDeleting(entry);
-                  }}
-                />
-              );
-            })}
-          </ul>
-        )}
         {deleting ? (
           <ConfirmDialog
             title={t('authenticator.deleteTitle')}
@@ -192,12 +202,12 @@ export function AuthenticatorScreen({ online }: { online: boolean }) {
             onCancel={() => setDeleting(undefined)}
           />
         ) : null}
-      </>
+      </div>
     );
   }
 
   return (
-    <Card title={t('authenticator.title')}>
+    <Card title={t('authenticator.title')} wide>
       <p className="muted">{online ? t('authenticator.intro') : t('authenticator.introOffline')}</p>
       {content()}
     </Card>

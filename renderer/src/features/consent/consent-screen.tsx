@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useOnline } from '../../lib/connectivity';
 import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
 import { Card } from '../../components/card';
@@ -16,7 +17,6 @@ const knownScopes = ['openid', 'email', 'profile', 'offline_access'];
 interface ConsentScreenProps {
   /** The interaction from the page's address (app/portal.ts). */
   uid: string;
-  online: boolean;
   /** Where the browser goes with the answer; the page leaves. */
   onDecided: (redirectTo: string) => void;
 }
@@ -25,7 +25,8 @@ interface ConsentScreenProps {
  * A third-party client asks to use the account: which app, what it may see, Allow or Deny. First-party
  * clients (Modeler, MyWEM) never get here; the server decides that.
  */
-export function ConsentScreen({ uid, online, onDecided }: ConsentScreenProps) {
+export function ConsentScreen({ uid, onDecided }: ConsentScreenProps) {
+  const online = useOnline();
   const { t } = useTranslation();
   const [details, setDetails] = useState<InteractionAnswer<InteractionDetails> | undefined>();
   const [busy, setBusy] = useState<'allow' | 'deny' | undefined>();

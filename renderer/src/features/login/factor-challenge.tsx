@@ -8,6 +8,7 @@ import { TextField } from '../../components/text-field';
 import { cooldownEnd, useCountdown } from '../../lib/countdown';
 import { useSubmit } from '../../lib/use-submit';
 import { factorLabel } from './factor-label';
+import { useOnline } from '../../lib/connectivity';
 
 export interface ChoosableFactor {
   id: string;
@@ -119,7 +120,6 @@ export function CodeEntry({
   flow,
   factor,
   challenge,
-  online,
   onSubmit,
   extra,
   submit,
@@ -128,12 +128,12 @@ export function CodeEntry({
   flow: FactorChallenge;
   factor: ChoosableFactor;
   challenge: ChallengeResponse;
-  online: boolean;
   onSubmit: () => void;
   extra?: ReactNode;
   submit?: ReactNode;
   links?: ReactNode;
 }) {
+  const online = useOnline();
   const { t } = useTranslation();
   const explain = useCodeExplanation();
   const { send, verify, wait } = flow;

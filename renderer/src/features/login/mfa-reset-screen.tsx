@@ -6,15 +6,16 @@ import { Card } from '../../components/card';
 import { TextField } from '../../components/text-field';
 import { invoke } from '../../lib/bridge';
 import { useSubmit } from '../../lib/use-submit';
+import { useOnline } from '../../lib/connectivity';
 
 interface MfaResetScreenProps {
-  online: boolean;
   onBack: () => void;
   onDone: () => void;
 }
 
 /** "Can't use any of these?": ask support to reset MFA, with the reason in the user's own words. */
-export function MfaResetScreen({ online, onBack, onDone }: MfaResetScreenProps) {
+export function MfaResetScreen({ onBack, onDone }: MfaResetScreenProps) {
+  const online = useOnline();
   const { t } = useTranslation();
   const [reason, setReason] = useState('');
   const [sent, setSent] = useState(false);

@@ -7,17 +7,18 @@ import { Checkbox } from '../../components/checkbox';
 import { invoke } from '../../lib/bridge';
 import { proceedBusyLabel, proceedLabel } from './factor-label';
 import { CodeEntry, FactorRadios, useFactorChallenge, type ChoosableFactor } from './factor-challenge';
+import { useOnline } from '../../lib/connectivity';
 
 interface MfaScreenProps {
   factors: ChoosableFactor[];
-  online: boolean;
   onSignedIn: () => void;
   onCantUse: () => void;
   onStartAgain: () => void;
 }
 
 /** The second step of sign-in: pick a factor, get a code where one is sent, enter it, maybe trust. */
-export function MfaScreen({ factors, online, onSignedIn, onCantUse, onStartAgain }: MfaScreenProps) {
+export function MfaScreen({ factors, onSignedIn, onCantUse, onStartAgain }: MfaScreenProps) {
+  const online = useOnline();
   const { t } = useTranslation();
   const flow = useFactorChallenge(factors, (factorId) => invoke('login.challenge', { factorId }));
   const [trust, setTrust] = useState(false);
@@ -73,7 +74,7 @@ export function MfaScreen({ factors, online, onSignedIn, onCantUse, onStartAgain
         flow={flow}
         factor={factor}
         challenge={challenge}
-        online={online}
+
         onSubmit={() => void submitCode()}
         extra={
           <Checkbox label={t('mfa.trust')} hint={t('mfa.trustHint')} checked={trust} onChange={setTrust} />

@@ -7,17 +7,18 @@ import { Card } from '../../components/card';
 import { TextField } from '../../components/text-field';
 import { invoke } from '../../lib/bridge';
 import { useSubmit } from '../../lib/use-submit';
+import { useOnline } from '../../lib/connectivity';
 
 interface SignInScreenProps {
   defaultEmail: string;
-  online: boolean;
   onResult: (result: LoginStart, email: string) => void;
   onSignup: () => void;
   onActivate: () => void;
 }
 
 /** Email and password -> `login.start`; the app decides what follows from the state it returns. */
-export function SignInScreen({ defaultEmail, online, onResult, onSignup, onActivate }: SignInScreenProps) {
+export function SignInScreen({ defaultEmail, onResult, onSignup, onActivate }: SignInScreenProps) {
+  const online = useOnline();
   const { t } = useTranslation();
   const [email, setEmail] = useState(defaultEmail);
   const [password, setPassword] = useState('');

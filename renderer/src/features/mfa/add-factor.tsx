@@ -11,6 +11,7 @@ import { host, invoke } from '../../lib/bridge';
 import { cooldownEnd, useCountdown } from '../../lib/countdown';
 import { useSubmit } from '../../lib/use-submit';
 import { groupedKey } from './setup-texts';
+import { useOnline } from '../../lib/connectivity';
 
 export type NewFactorType = 'totp' | 'email' | 'sms';
 export type FactorVerified = IpcResponse<'factors.verify'>;
@@ -19,7 +20,6 @@ interface AddFactorProps {
   type: NewFactorType;
   /** Where a code for an email factor goes unless the user types another address. */
   accountEmail: string;
-  online: boolean;
   onAdded: (result: FactorVerified) => void;
   onCancel: () => void;
 }
@@ -28,13 +28,14 @@ interface AddFactorProps {
 export function AddFactor(props: AddFactorProps) {
   const { t } = useTranslation();
   return (
-    <Card title={t(`setup.title.${props.type}`)}>
+    <Card title={t(`setup.title.${props.type}`)} wide={props.type === 'totp'}>
       {props.type === 'totp' ? <TotpSetup {...props} /> : <CodeFactorSetup {...props} type={props.type} />}
     </Card>
   );
 }
 
-function TotpSetup({ online, onAdded, onCancel }: AddFactorProps) {
+function TotpSetup({ onAdded, onCancel }: AddFactorProps) {
+  const online = useOnline();
   const { t } = useTranslation();
   const [started, setStarted] = useState<TotpAdded | undefined>();
   const add = useSubmit([]);
@@ -81,42 +82,48 @@ function TotpSetup({ online, onAdded, onCancel }: AddFactorProps) {
 
   return (
     <div className="stack">
-      <ol className="steps">
-        <li>
-          <p>{t('setup.totpScan')}</p>
-          <div className="qr-plate">
-            <QrCode value={started.otpauthUri} label={t('setup.totpQrLabel')} />
-          </div>
-        </li>
-        <li>
-          <p>{t('setup.totpKeyIntro')}</p>
-          <KeyField value={groupedKey(started.secret)} label={t('setup.totpKeyLabel')} />
-          <p className="muted small">{t('setup.totpKeyHint')}</p>
-        </li>
-        <li>
-          <p>{t('setup.totpEnterCode')}</p>
-          <VerifyCode factorId={started.factor.id} online={online} onVerified={onAdded} />
-        </li>
-      </ol>
-      {/* The desktop app's own authenticator; a browser has none (docs/architecture.md, the portal). */}
-      {host === 'portal' ? null : (
-        <div className="here-box">
-          <p>{t('setup.thisComputerIntro')}</p>
-          <p className="muted small">{t('setup.thisComputerNote')}</p>
-          {here.error.message ? <Alert tone="error">{here.error.message}</Alert> : null}
-          <div className="actions">
-            <Button
-              variant="secondary"
-              busy={here.busy}
-              busyLabel={t('setup.thisComputerBusy')}
-              disabled={!online}
-              onClick={() => void useThisComputer()}
-            >
-              {t('setup.thisComputer')}
-            </Button>
-          </div>
+      <div className="columns">
+        <ol className="steps">
+          <li>
+            <p>{t('setup.totpScan')}</p>
+            <div className="qr-plate">
+              <QrCode value={started.otpauthUri} label={t('setup.totpQrLabel')} />
+            </div>
+          </li>
+          <li>
+            <p>{t('setup.totpKeyIntro')}</p>
+            <KeyField value={groupedKey(started.secret)} label={t('setup.totpKeyLabel')} />
+            <p className="muted small">{t('setup.totpKeyHint')}</p>
+          </li>
+        </ol>
+        <div className="stack">
+          <ol className="steps" start={3}>
+            <li>
+              <p>{t('setup.totpEnterCode')}</p>
+              <VerifyCode factorId={started.factor.id} onVerified={onAdded} />
+            </li>
+          </ol>
+          {/* The desktop app's own authenticator; a browser has none (docs/architecture.md, the portal). */}
+          {host === 'portal' ? null : (
+            <div className="here-box">
+              <p>{t('setup.thisComputerIntro')}</p>
+              <p className="muted small">{t('setup.thisComputerNote')}</p>
+              {here.error.message ? <Alert tone="error">{here.error.message}</Alert> : null}
+              <div className="actions">
+                <Button
+                  variant="secondary"
+                  busy={here.busy}
+                  busyLabel={t('setup.thisComputerBusy')}
+                  disabled={!online}
+                  onClick={() => void useThisComputer()}
+                >
+                  {t('setup.thisComputer')}
+                </Button>
+              </div>
+            </div>
+          )}
         </div>
-      )}
+      </div>
       <div className="actions">
         <Button variant="link" onClick={onCancel}>
           {t('setup.otherMethod')}
@@ -129,10 +136,10 @@ function TotpSetup({ online, onAdded, onCancel }: AddFactorProps) {
 function CodeFactorSetup({
   type,
   accountEmail,
-  online,
   onAdded,
   onCancel,
 }: AddFactorProps & { type: 'email' | 'sms' }) {
+  const online = useOnline();
   const { t } = useTranslation();
   const [target, setTarget] = useState(type === 'email' ? accountEmail : '');
   const [sent, setSent] = useState<{ factorId: string; sentTo: string } | undefined>();
@@ -193,7 +200,7 @@ function CodeFactorSetup({
   return (
     <div className="stack">
       <p>{t('mfa.codeSent', { sentTo: sent.sentTo })}</p>
-      <VerifyCode factorId={sent.factorId} online={online} onVerified={onAdded} />
+      <VerifyCode factorId={sent.factorId} onVerified={onAdded} />
       {resend.error.message ? <Alert tone="error">{resend.error.message}</Alert> : null}
       <div className="actions">
         <Button
@@ -224,10 +231,12 @@ function KeyField({ value, label }: { value: string; label: string }) {
       <label htmlFor={id} className="visually-hidden">
         {label}
       </label>
-      <input
+      {/* A text area, not an input: the key wraps between its groups instead of running past the edge. */}
+      <textarea
         id={id}
         className="secret-key"
         readOnly
+        rows={1}
         value={value}
         spellCheck={false}
         autoComplete="off"
@@ -240,13 +249,12 @@ function KeyField({ value, label }: { value: string; label: string }) {
 /** The code that proves the new factor works; it becomes active only then. */
 function VerifyCode({
   factorId,
-  online,
   onVerified,
 }: {
   factorId: string;
-  online: boolean;
   onVerified: (result: FactorVerified) => void;
 }) {
+  const online = useOnline();
   const { t } = useTranslation();
   const [code, setCode] = useState('');
   const verify = useSubmit(['code']);

@@ -3,19 +3,18 @@ import { useTranslation } from 'react-i18next';
 import { Button } from '../../components/button';
 import { host } from '../../lib/bridge';
 import type { NewFactorType } from './add-factor';
+import { useOnline } from '../../lib/connectivity';
 
 const types: NewFactorType[] = ['totp', 'email', 'sms'];
 
 /** Which kind of factor to add: authenticator app, email code or SMS code, each with what it means. */
 export function FactorTypeChoice({
-  online,
   recommended,
   present = [],
   submitLabel,
   submitVariant = 'primary',
   onChoose,
 }: {
-  online: boolean;
   recommended: NewFactorType | undefined;
   /** Kinds the account has already: the choice starts at one it does not have. */
   present?: readonly string[];
@@ -24,6 +23,7 @@ export function FactorTypeChoice({
   submitVariant?: 'primary' | 'secondary';
   onChoose: (type: NewFactorType) => void;
 }) {
+  const online = useOnline();
   const { t } = useTranslation();
   // Every kind present: nothing is preselected, so a duplicate is a deliberate choice.
   const [chosen, setChosen] = useState<NewFactorType | undefined>(

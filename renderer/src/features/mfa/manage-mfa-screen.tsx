@@ -14,6 +14,7 @@ import { RecoveryCodes } from './recovery-codes';
 import { privilegedUntil } from './privilege';
 import { StepUp } from './step-up';
 import { activeFactors, hasRecoveryCodes, useMe } from './use-me';
+import { useOnline } from '../../lib/connectivity';
 
 type Phase =
   | { name: 'list' }
@@ -25,15 +26,8 @@ type Phase =
  * Manage MFA: behind a fresh proof of a factor (step-up), add factors, remove them (the server refuses
  * the last one and we show why, next to it), and make or replace recovery codes.
  */
-export function ManageMfaScreen({
-  email,
-  online,
-  onBack,
-}: {
-  email: string;
-  online: boolean;
-  onBack: () => void;
-}) {
+export function ManageMfaScreen({ email, onBack }: { email: string; onBack: () => void }) {
+  const online = useOnline();
   const { t } = useTranslation();
   const { me, error, reload } = useMe();
   const [phase, setPhase] = useState<Phase>({ name: 'list' });
@@ -84,7 +78,7 @@ export function ManageMfaScreen({
       <Card title={t('manage.stepUpTitle')}>
         <StepUp
           factors={me.factors}
-          online={online}
+
           onVerified={() => {
             setSteppedUpAt(Date.now());
             setMustStepUp(false);
@@ -101,7 +95,7 @@ export function ManageMfaScreen({
       <AddFactor
         type={phase.type}
         accountEmail={me.email}
-        online={online}
+
         onAdded={(result) => {
           setNotice(t('setup.added', { factor: label(result.factor) }));
           setPhase({ name: 'list' });
@@ -140,7 +134,7 @@ export function ManageMfaScreen({
             key={factor.id}
             factor={factor}
             label={label(factor)}
-            online={online}
+
             isLast={factor.status === 'active' && factor.type !== 'recovery_codes' && active.length === 1}
             onRemoved={() => {
               setNotice(t('manage.removed', { factor: label(factor) }));
@@ -153,7 +147,6 @@ export function ManageMfaScreen({
       </ul>
       {phase.name === 'choose' ? (
         <FactorTypeChoice
-          online={online}
           key={active.length}
           present={active.map((factor) => factor.type)}
           recommended={undefined}
@@ -210,7 +203,6 @@ function useAfter(ms: number): boolean {
 function FactorRow({
   factor,
   label,
-  online,
   isLast,
   onRemoved,
   onAttempt,
@@ -218,12 +210,12 @@ function FactorRow({
 }: {
   factor: MeResponse['factors'][number];
   label: string;
-  online: boolean;
   isLast: boolean;
   onRemoved: () => void;
   onAttempt: () => void;
   onStepUpNeeded: () => void;
 }) {
+  const online = useOnline();
   const { t, i18n } = useTranslation();
   const reasonId = useId();
   const [confirming, setConfirming] = useState(false);

@@ -11,6 +11,7 @@ import { AddFactor, type NewFactorType } from './add-factor';
 import { FactorTypeChoice } from './factor-type-choice';
 import { RecoveryCodes } from './recovery-codes';
 import { activeFactors, hasRecoveryCodes, useMe } from './use-me';
+import { useOnline } from '../../lib/connectivity';
 
 type Phase =
   { name: 'choose' } | { name: 'adding'; type: NewFactorType } | { name: 'recovery'; codes: string[] };
@@ -21,15 +22,14 @@ type Phase =
  */
 export function SetupMfaScreen({
   email,
-  online,
   onDone,
   onSignedOut,
 }: {
   email: string;
-  online: boolean;
   onDone: () => void;
   onSignedOut: () => void;
 }) {
+  const online = useOnline();
   const { t } = useTranslation();
   const { me, reload } = useMe();
   const [phase, setPhase] = useState<Phase>({ name: 'choose' });
@@ -50,7 +50,7 @@ export function SetupMfaScreen({
       <AddFactor
         type={phase.type}
         accountEmail={me?.email ?? email}
-        online={online}
+
         onAdded={(result) => {
           setAdded(label(result.factor));
           setPhase({ name: 'choose' });
@@ -81,7 +81,7 @@ export function SetupMfaScreen({
         ? t('setup.secondTitle')
         : t('setup.doneTitle');
   return (
-    <Card title={title}>
+    <Card title={title} wide>
       {added ? <Alert tone="success">{t('setup.added', { factor: added })}</Alert> : null}
       {active.length === 0 ? <p>{t('setup.firstIntro')}</p> : null}
       {active.length === 1 ? <p>{t('setup.secondIntro')}</p> : null}
@@ -94,7 +94,6 @@ export function SetupMfaScreen({
         </ul>
       ) : null}
       <FactorTypeChoice
-        online={online}
         key={active.length}
         present={active.map((factor) => factor.type)}
         recommended={active.some((f) => f.type === 'totp') ? undefined : 'totp'}

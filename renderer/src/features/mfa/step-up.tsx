@@ -5,6 +5,7 @@ import { Button } from '../../components/button';
 import { invoke } from '../../lib/bridge';
 import { proceedBusyLabel, proceedLabel } from '../login/factor-label';
 import { CodeEntry, FactorRadios, useFactorChallenge } from '../login/factor-challenge';
+import { useOnline } from '../../lib/connectivity';
 
 /**
  * Proving a factor again before changing factors (docs/api.md: privileged for 10 minutes). The same choice
@@ -12,15 +13,14 @@ import { CodeEntry, FactorRadios, useFactorChallenge } from '../login/factor-cha
  */
 export function StepUp({
   factors,
-  online,
   onVerified,
   onCancel,
 }: {
   factors: MeResponse['factors'];
-  online: boolean;
   onVerified: () => void;
   onCancel: () => void;
 }) {
+  const online = useOnline();
   const { t } = useTranslation();
   const usable = factors.filter((factor) => factor.status === 'active');
   const flow = useFactorChallenge(usable, (factorId) => invoke('stepUp.challenge', { factorId }));
@@ -74,7 +74,7 @@ export function StepUp({
       flow={flow}
       factor={factor}
       challenge={challenge}
-      online={online}
+
       onSubmit={() => void submit()}
     />
   );

@@ -6,18 +6,21 @@ import { Card } from '../../components/card';
 import { invoke } from '../../lib/bridge';
 import { cooldownEnd, useCountdown } from '../../lib/countdown';
 import { useSubmit } from '../../lib/use-submit';
+import { useOnline } from '../../lib/connectivity';
+import { lifetimeText } from '../../lib/lifetime';
+import { useServerInfo } from '../../lib/server-info';
 
 /** Seconds between two resends when the server gives no hint: one click, one mail. */
 const courtesyPauseSeconds = 30;
 
 interface CheckMailScreenProps {
   email: string;
-  online: boolean;
   onHaveLink: () => void;
   onSignIn: () => void;
 }
 
-export function CheckMailScreen({ email, online, onHaveLink, onSignIn }: CheckMailScreenProps) {
+export function CheckMailScreen({ email, onHaveLink, onSignIn }: CheckMailScreenProps) {
+  const online = useOnline();
   const { t } = useTranslation();
   const { busy, error, run } = useSubmit([]);
   const [until, setUntil] = useState<number | undefined>(() =>
@@ -25,6 +28,7 @@ export function CheckMailScreen({ email, online, onHaveLink, onSignIn }: CheckMa
   );
   const [resent, setResent] = useState(false);
   const wait = useCountdown(until);
+  const info = useServerInfo();
 
   async function resend() {
     setResent(false);
@@ -36,7 +40,16 @@ export function CheckMailScreen({ email, online, onHaveLink, onSignIn }: CheckMa
 
   return (
     <Card title={t('checkMail.title')}>
-      <p>{t('checkMail.sentTo', { email })}</p>
+      <p>
+        {info
+          ? t('checkMail.sentTo', {
+              email,
+              lifetime: lifetimeText(info.activationLinkValidSeconds, (key, options) =>
+                t(key, options ?? {}),
+              ),
+            })
+          : t('checkMail.sentToNoTime', { email })}
+      </p>
       <p className="muted">{t('checkMail.junk')}</p>
       {resent ? <Alert tone="success">{t('checkMail.resent')}</Alert> : null}
       {error.message ? <Alert tone="error">{error.message}</Alert> : null}

@@ -21,9 +21,7 @@ export function NewPasswordField({ label, value, onChange, error, context = {} }
   const meterId = useId();
   // The server's reason under the field is not repeated in the strength line.
   const strength = passwordStrength(value, context);
-  const problems = strength.problems.filter(
-    (problem) => !error?.includes(t(`passwordProblem.${problem}`)),
-  );
+  const problems = strength.problems.filter((problem) => !error?.includes(t(`passwordProblem.${problem}`)));
   return (
     <div className="stack">
       <TextField

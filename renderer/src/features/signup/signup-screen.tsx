@@ -9,18 +9,19 @@ import { invoke } from '../../lib/bridge';
 import type { Language } from '../../i18n/language';
 import { useSubmit } from '../../lib/use-submit';
 import { NewPasswordField } from './new-password-field';
+import { useOnline } from '../../lib/connectivity';
 
 const formFields = ['firstName', 'lastName', 'email', 'password', 'company', 'acceptTerms'] as const;
 
 interface SignupScreenProps {
   language: Language;
-  online: boolean;
   onSent: (email: string) => void;
   onSignIn: () => void;
   onHaveLink: () => void;
 }
 
-export function SignupScreen({ language, online, onSent, onSignIn, onHaveLink }: SignupScreenProps) {
+export function SignupScreen({ language, onSent, onSignIn, onHaveLink }: SignupScreenProps) {
+  const online = useOnline();
   const { t } = useTranslation();
   const [firstName, setFirstName] = useState('');
   const [lastName, setLastName] = useState('');
