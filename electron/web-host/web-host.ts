@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { contentTypeOf } from '../../common/domain/content-types';
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -206,19 +207,6 @@ function parseJson(data: RawData): unknown {
   }
 }
 
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
 /**
  * Files under rendererDir and nothing else: the decoded path is resolved and must stay inside the
  * directory, and so must its real path (a symlink in the build output cannot lead out either).
@@ -236,7 +224,7 @@ async function serveStatic(
   const file = await resolveFile(rendererDir, request.url ?? '/');
   if (!file) return plain(response, 404, 'Not found');
   response.writeHead(200, {
-    'Content-Type': contentTypes[path.extname(file.path).toLowerCase()] ?? 'application/octet-stream',
+    'Content-Type': contentTypeOf(path.extname(file.path)),
     'Content-Length': file.size,
     'Content-Security-Policy': contentSecurityPolicy(port),
     'Cache-Control': 'no-store',

@@ -1,3 +1,5 @@
+import { createHmac } from 'node:crypto';
+import { decimalCode, truncatedHmac } from '../../common/domain/otp';
 import { randomBytes } from 'node:crypto';
 import { generate, ScureBase32Plugin } from 'otplib';
 import { describe, expect, it } from 'vitest';
@@ -77,17 +79,12 @@ describe('RFC 6238 Appendix B test vectors', () => {
 });
 
 describe('RFC 4226 Appendix D test vectors', () => {
+  // The truncation verifyTotp and the desktop authenticator share (common/domain/otp.ts).
   it.each(rfc4226Vectors.map((hotp, counter) => ({ hotp, counter })))(
     'gives $hotp for counter $counter',
-    async ({ hotp, counter }) => {
-      const code = await generate({
-        strategy: 'hotp',
-        secret: base32.encode(seeds.sha1, { padding: false }),
-        counter,
-        algorithm: totpParameters.algorithm,
-        digits: totpParameters.digits,
-      });
-      expect(code).toBe(hotp);
+    ({ hotp, counter }) => {
+      const sha1 = (message: Uint8Array) => createHmac('sha1', seeds.sha1).update(message).digest();
+      expect(decimalCode(truncatedHmac(sha1, counter), totpParameters.digits)).toBe(hotp);
     },
   );
 });

@@ -1,4 +1,5 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
+import { contentTypeOf } from '../../common/domain/content-types';
 import path from 'node:path';
 import type { FastifyReply } from 'fastify';
 import type { ApiInstance } from '../http/route-types';
@@ -46,19 +47,6 @@ const pageHeaders = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
 /** Vite's output names: `name-<hash>.ext`, the hash of the content (8 or more base64url characters). */
 const hashedName = /-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/;
 
@@ -92,7 +80,7 @@ export async function portalPages(app: ApiInstance, options: PortalPagesOptions)
     }
     return reply
       .headers(pageHeaders)
-      .header('content-type', contentTypes['.html'])
+      .header('content-type', contentTypeOf('.html'))
       .header('cache-control', 'no-store')
       .send(await readFile(file));
   };
@@ -116,7 +104,7 @@ export async function portalPages(app: ApiInstance, options: PortalPagesOptions)
       }
       return reply
         .headers(pageHeaders)
-        .header('content-type', contentTypes[path.extname(file).toLowerCase()] ?? 'application/octet-stream')
+        .header('content-type', contentTypeOf(path.extname(file)))
         .header('cache-control', hashedName.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache')
         .send(await readFile(file));
     },

@@ -1,6 +1,6 @@
 import type { WebHostMessage, WemAccountBridge } from '../../../common/contract/bridge';
-import type { IpcChannel, IpcEvent, IpcRequest, IpcResponse, IpcResult } from '../../../common/contract/ipc';
-import { messageOf, type AnyErrorCode } from '../../../common/contract/errors';
+import type { IpcChannel, IpcRequest, IpcResponse, IpcResult } from '../../../common/contract/ipc';
+import { eventHub, failure } from './bridge-parts';
 import { portalBridge } from './portal-transport';
 
 declare global {
@@ -75,15 +75,11 @@ function takeTokenFromFragment(): string | undefined {
   return token;
 }
 
-function failure(code: AnyErrorCode): IpcResult<never> {
-  return { ok: false, error: { code, message: messageOf(code) } };
-}
-
 const reconnectDelaysMs = [250, 500, 1000, 2000, 5000];
 
 function webHostBridge(token: string | undefined): WemAccountBridge {
   const pending = new Map<number, (result: IpcResult<unknown>) => void>();
-  const listeners = new Map<IpcEvent, Set<(payload: unknown) => void>>();
+  const { on, emit } = eventHub();
   const outbox: string[] = [];
   let nextId = 1;
   let socket: WebSocket | undefined;
@@ -122,7 +118,7 @@ function webHostBridge(token: string | undefined): WemAccountBridge {
       return;
     }
     if ('event' in message) {
-      for (const listener of listeners.get(message.event) ?? []) listener(message.payload);
+      emit(message.event, message.payload);
     } else if (typeof message.id === 'number') {
       pending.get(message.id)?.(message.result);
       pending.delete(message.id);
@@ -145,12 +141,6 @@ function webHostBridge(token: string | undefined): WemAccountBridge {
         else outbox.push(frame);
       });
     },
-    on(event, listener) {
-      const set = listeners.get(event) ?? new Set();
-      listeners.set(event, set);
-      const untyped = listener as (payload: unknown) => void;
-      set.add(untyped);
-      return () => set.delete(untyped);
-    },
+    on,
   };
 }

@@ -1,6 +1,6 @@
 import type { WemAccountBridge } from '../../../common/contract/bridge';
-import { messageOf, type AnyErrorCode } from '../../../common/contract/errors';
-import type { IpcEvent, IpcResult } from '../../../common/contract/ipc';
+import type { IpcResult } from '../../../common/contract/ipc';
+import { eventHub, failure } from './bridge-parts';
 
 /**
  * The third bridge (docs/architecture.md "The WEM Login Portal"): in the browser at `/portal/`, the
@@ -31,10 +31,6 @@ const sessionGone: ReadonlySet<string> = new Set(['unauthenticated']);
  */
 const quietChannels: ReadonlySet<string> = new Set(['session.logout']);
 
-function failure(code: AnyErrorCode): IpcResult<never> {
-  return { ok: false, error: { code, message: messageOf(code) } };
-}
-
 /** The envelope's outer shape; the screens read the fields they know, by code (lib/errors.ts). */
 function isEnvelope(value: unknown): value is IpcResult<unknown> {
   if (typeof value !== 'object' || value === null) return false;
@@ -46,10 +42,7 @@ function isEnvelope(value: unknown): value is IpcResult<unknown> {
 }
 
 export function portalBridge(deps: PortalTransportDeps): WemAccountBridge {
-  const listeners = new Map<IpcEvent, Set<(payload: unknown) => void>>();
-  const emit = (event: IpcEvent, payload: unknown) => {
-    for (const listener of listeners.get(event) ?? []) listener(payload);
-  };
+  const { on, emit } = eventHub();
   deps.watchConnectivity((online) => emit('connectivity', { online }));
 
   async function call(channel: string, payload: unknown): Promise<IpcResult<unknown>> {
@@ -89,12 +82,6 @@ export function portalBridge(deps: PortalTransportDeps): WemAccountBridge {
       // The envelope is exactly what the web host would answer for this channel (the portal protocol).
       return result as never;
     },
-    on(event, listener) {
-      const set = listeners.get(event) ?? new Set();
-      listeners.set(event, set);
-      const untyped = listener as (payload: unknown) => void;
-      set.add(untyped);
-      return () => set.delete(untyped);
-    },
+    on,
   };
 }
