@@ -55,6 +55,14 @@ import { MfaLogin } from './login/mfa-login';
 import { adminRoutes } from './admin/routes';
 import { MfaResets } from './admin/mfa-resets';
 import path from 'node:path';
+import { ClientStore } from './oidc/client-store';
+import { OidcPayloadStore } from './oidc/payload-store';
+import { SigningKeys } from './oidc/signing-keys';
+import { createProvider } from './oidc/provider';
+import { mountProvider } from './oidc/mount';
+import { PortalServices, type PortalServiceParts } from './portal/portal-services';
+import { portalBridge } from './portal/bridge';
+import { portalInteractions } from './portal/interactions';
 
 export interface AppOptions {
   config: Config;
@@ -123,10 +131,55 @@ function composeMfa(context: ServerContext, keys: ServerKeys, sessions: Sessions
   };
 }
 
+/**
+ * The WEM Login Portal (docs/oidc.md): the OpenID provider with its clients, keys and payloads in the
+ * database, the portal's bridge for the renderer's screens, and the provider's interactions.
+ */
+async function composeLoginPortal(
+  app: ApiInstance,
+  context: ServerContext,
+  keys: ServerKeys,
+  parts: PortalServiceParts,
+) {
+  const { db, clock, random } = context;
+  const clients = new ClientStore(
+    db,
+    clock,
+    random,
+    new SecretBox(keys.current, 'oidc-clients', random, keys.previous),
+  );
+  const signingKeys = new SigningKeys(
+    db,
+    clock,
+    random,
+    new SecretBox(keys.current, 'oidc-keys', random, keys.previous),
+  );
+  const payloads = new OidcPayloadStore(db, clock, clients);
+  const portal = new PortalServices(context, parts);
+  const provider = createProvider(context, {
+    payloads,
+    keys: await signingKeys.load(),
+    cookieKeys: derived(keys, 'oidc-cookies')
+      .filter((key): key is Buffer => key !== undefined)
+      .map((key) => key.toString('base64url')),
+    portalSession: portal.browserSession,
+    onEndSession: async (koa) => {
+      for (const cookie of await portal.signOut(koa.get('cookie') || undefined, koa.ip))
+        koa.append('set-cookie', cookie);
+    },
+  });
+  await mountProvider(app, provider);
+  portalBridge(app, portal);
+  portalInteractions(app, portal, provider, clients, payloads);
+  return { provider, clients, payloads, portal };
+}
+
 export interface AccountApi {
   app: ApiInstance;
   context: ServerContext;
   worker: OutboxWorker;
+  /** The login portal's relying parties (what `npm run admin -- client …` manages). */
+  clients: ClientStore;
   /** Stops taking requests, finishes the ones in flight, stops the worker. Leaves the database open. */
   close(): Promise<void>;
 }
@@ -235,12 +288,20 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
   const sessions = new Sessions(context);
   const activation = new ActivationService(context);
   const mfa = composeMfa(context, keys, sessions);
+  const signup = new SignupService(context);
+  const login = new LoginService(
+    context,
+    new PasswordGuard(database.db, clock),
+    sessions,
+    mfa.flows,
+    mfa.devices,
+  );
   route(app, endpoints.health, [], async () => ({ status: 'ok' as const }));
   readinessRoutes(app, database.db);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  accountRoutes(app, context, { signup: new SignupService(context), activation, sessions });
+  accountRoutes(app, context, { signup, activation, sessions });
   loginRoutes(app, context, {
-    login: new LoginService(context, new PasswordGuard(database.db, clock), sessions, mfa.flows, mfa.devices),
+    login,
     mfaLogin: mfa.login,
     sessions,
     devices: mfa.devices,
@@ -254,21 +315,40 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
     activationPage(pages, activation);
   });
 
+  const oidc = await composeLoginPortal(app, context, keys, {
+    signup,
+    activation,
+    login,
+    mfaLogin: mfa.login,
+    factors: mfa.factors,
+    stepUp: mfa.stepUp,
+    sessions,
+    devices: mfa.devices,
+    version: process.env.npm_package_version ?? '',
+  });
+
   await app.ready();
   const sweeper = new PendingAccountSweeper(context);
+  let oidcSweep: NodeJS.Timeout | undefined;
   if (options.startWorker) {
     worker.start();
     sweeper.start();
+    oidcSweep = setInterval(() => {
+      oidc.payloads.sweepExpired().catch((error: unknown) => log.warn({ err: error }, 'OIDC sweep failed'));
+    }, 10 * 60_000);
+    oidcSweep.unref();
   }
 
   return {
     app,
     context,
     worker,
+    clients: oidc.clients,
     async close() {
       closing = true;
       await app.close();
       sweeper.stop();
+      clearInterval(oidcSweep);
       await worker.stop();
     },
   };

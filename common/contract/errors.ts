@@ -70,6 +70,7 @@ export const clientErrorCatalogue = {
   invalid_request: { message: 'The app sent a request it should not have. Restart the app.' },
   forbidden_sender: { message: 'This request did not come from the WEM Account app.' },
   no_login_in_progress: { message: 'Start the sign-in again.' },
+  not_available: { message: 'This is not available in the WEM Login Portal.' },
   invalid_otpauth: { message: 'This is not a valid authenticator link or entry.' },
   wrong_password: { message: 'The password for this file is not correct. Nothing was imported.' },
   password_required: { message: 'This file is protected by a password. Enter it to import.' },

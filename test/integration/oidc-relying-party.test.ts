@@ -1,0 +1,132 @@
+import * as oidc from 'openid-client';
+import { expect, it } from 'vitest';
+import { forEachDialect, type TestApi } from '../helpers/harness';
+import { accountWithTotp, totpCode, type EnrolledAccount } from '../helpers/mfa';
+import {
+  authorizationRequest,
+  interactionOf,
+  modeler,
+  PortalBrowser,
+  relyingParty,
+  type AuthorizationRequest,
+} from '../helpers/portal-browser';
+
+/** The account's id: what `sub` must be (stable, not the address). */
+async function accountId(t: TestApi, email: string): Promise<string> {
+  const row = await t.db
+    .selectFrom('accounts')
+    .select('id')
+    .where('email', '=', email)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** The portal page's sign-in: password, the TOTP factor, optionally "Trust this computer". */
+async function signInOnPage(
+  t: TestApi,
+  browser: PortalBrowser,
+  account: EnrolledAccount,
+  trustDevice: boolean,
+): Promise<void> {
+  const start = await browser.call('login.start', { email: account.email, password: account.password });
+  expect(start.value).toMatchObject({ state: 'mfa_required' });
+  const factor = start.value.factors.find((f: { type: string }) => f.type === 'totp');
+  expect((await browser.call('login.challenge', { factorId: factor.id })).ok).toBe(true);
+  const verified = await browser.call('login.verify', {
+    factorId: factor.id,
+    code: await totpCode(account.totpSecret, t),
+    trustDevice,
+  });
+  expect(verified.value).toEqual({ state: 'authenticated', trustedComputer: trustDevice });
+  t.clock.advance(30_000);
+}
+
+/** From the authorization URL to the relying party's callback, signing in on the page when asked. */
+async function authorize(
+  t: TestApi,
+  browser: PortalBrowser,
+  request: AuthorizationRequest,
+  account?: EnrolledAccount,
+  trustDevice = false,
+): Promise<URL> {
+  let landed = await browser.visit(request.url.href);
+  if (account && new URL(landed.url).pathname === '/portal/') {
+    const uid = interactionOf(landed.url);
+    await signInOnPage(t, browser, account, trustDevice);
+    landed = await browser.visit(`/portal/interaction/${uid}/continue`);
+  }
+  return new URL(landed.url);
+}
+
+forEachDialect('a relying party (openid-client) signs users in through the portal', (t) => {
+  it('signs in with password and TOTP, checks the ID token, reads userinfo, rotates refresh tokens and logs out', async () => {
+    t().clock.set(Date.now());
+    const account = await accountWithTotp(t());
+    await t().api.clients.add(modeler);
+    const config = await relyingParty(t(), { id: modeler.id });
+    const browser = new PortalBrowser(t().api, t().config.publicUrl);
+
+    const request = await authorizationRequest(config);
+    const callback = await authorize(t(), browser, request, account, true);
+    expect(callback.origin + callback.pathname).toBe('https://modeler.example.test/callback');
+
+    const tokens = await oidc.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: request.verifier,
+      expectedState: request.state,
+      expectedNonce: request.nonce,
+      idTokenExpected: true,
+    });
+    const claims = tokens.claims();
+    const sub = await accountId(t(), account.email);
+    expect(claims?.sub).toBe(sub);
+    expect(claims?.amr).toEqual(['pwd', 'otp', 'mfa']);
+    expect(claims?.acr).toBe('urn:wem:acr:mfa');
+    // Profile claims come from userinfo (the ID token conforms to OpenID Connect Core 5.4).
+
+    const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, sub);
+    expect(userinfo).toMatchObject({
+      sub,
+      email: account.email,
+      email_verified: true,
+      given_name: 'Jane',
+      family_name: 'Doe',
+      name: 'Jane Doe',
+    });
+
+    // Rotation: every refresh gives a new refresh token; the old one replayed revokes the grant.
+    const first = tokens.refresh_token;
+    if (!first) throw new Error('no refresh token');
+    const refreshed = await oidc.refreshTokenGrant(config, first);
+    expect(refreshed.refresh_token).toBeDefined();
+    expect(refreshed.refresh_token).not.toBe(first);
+    await expect(oidc.refreshTokenGrant(config, first)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(oidc.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
+
+    // RP-initiated logout ends the portal session and forgets the trusted browser.
+    expect(browser.cookie('wem_trusted')).toBeDefined();
+    const logout = oidc.buildEndSessionUrl(config, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: 'https://modeler.example.test/signed-out',
+    });
+    const question = await browser.visit(logout.href);
+    expect(question.status).toBe(200);
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(question.body)?.[1];
+    const action = /action="([^"]+)"/.exec(question.body)?.[1];
+    if (!xsrf || !action) throw new Error(`no logout form: ${question.body}`);
+    const confirmed = await browser.send('POST', action, {
+      body: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: browser.origin },
+    });
+    expect(confirmed.location).toMatch(/^https:\/\/modeler\.example\.test\/signed-out/);
+    expect(browser.cookie('wem_portal')).toBeUndefined();
+    expect(browser.cookie('wem_trusted')).toBeUndefined();
+    const devices = await t().db.selectFrom('trusted_devices').select('revoked_at').execute();
+    expect(devices.map((d) => d.revoked_at !== null)).toEqual([true]);
+
+    // Signing in again asks for the password on the page.
+    const again = await browser.visit((await authorizationRequest(config)).url.href);
+    expect(new URL(again.url).pathname).toBe('/portal/');
+  });
+});
