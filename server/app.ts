@@ -63,6 +63,9 @@ import { mountProvider } from './oidc/mount';
 import { PortalServices, type PortalServiceParts } from './portal/portal-services';
 import { portalBridge } from './portal/bridge';
 import { portalInteractions } from './portal/interactions';
+import { handoffPage } from './portal/handoff-page';
+import { HandoffTickets } from './oidc/handoff-tickets';
+import { portalApiRoutes } from './oidc/routes';
 
 export interface AppOptions {
   config: Config;
@@ -169,9 +172,12 @@ async function composeLoginPortal(
     },
   });
   await mountProvider(app, provider);
+  const tickets = new HandoffTickets(context);
+  portalApiRoutes(app, context, { sessions: parts.sessions, clients, tickets });
   portalBridge(app, portal);
   portalInteractions(app, portal, provider, clients, payloads);
-  return { provider, clients, payloads, portal };
+  handoffPage(app, portal, clients, tickets);
+  return { provider, clients, signingKeys, payloads, portal };
 }
 
 export interface AccountApi {
@@ -180,6 +186,8 @@ export interface AccountApi {
   worker: OutboxWorker;
   /** The login portal's relying parties (what `npm run admin -- client …` manages). */
   clients: ClientStore;
+  /** The OpenID provider's signing keys (`npm run admin -- oidc rotate-keys`). */
+  signingKeys: SigningKeys;
   /** Stops taking requests, finishes the ones in flight, stops the worker. Leaves the database open. */
   close(): Promise<void>;
 }
@@ -344,6 +352,7 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
     context,
     worker,
     clients: oidc.clients,
+    signingKeys: oidc.signingKeys,
     async close() {
       closing = true;
       await app.close();

@@ -222,6 +222,8 @@ describe('portal client and the endpoint catalogue', () => {
     devices: (c) => c.devices(token),
     revokeDevice: (c) => c.revokeDevice(token, 'd1'),
     revokeAllDevices: (c) => c.revokeAllDevices(token),
+    apps: (c) => c.apps(token),
+    handoff: (c) => c.handoff(token, 'wem-modeler'),
   };
 
   it('calls every endpoint marked for the desktop with its method and path', async () => {

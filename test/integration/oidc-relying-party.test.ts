@@ -1,15 +1,10 @@
 import * as oidc from 'openid-client';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { forEachDialect, type TestApi } from '../helpers/harness';
-import { accountWithTotp, totpCode, type EnrolledAccount } from '../helpers/mfa';
-import {
-  authorizationRequest,
-  interactionOf,
-  modeler,
-  PortalBrowser,
-  relyingParty,
-  type AuthorizationRequest,
-} from '../helpers/portal-browser';
+import { twoInstances } from '../helpers/instances';
+import { accountWithTotp } from '../helpers/mfa';
+import { authorizationRequest, modeler, PortalBrowser, relyingParty } from '../helpers/portal-browser';
+import { authorizeThroughPortal, exchange } from '../helpers/portal-sign-in';
 
 /** The account's id: what `sub` must be (stable, not the address). */
 async function accountId(t: TestApi, email: string): Promise<string> {
@@ -21,43 +16,6 @@ async function accountId(t: TestApi, email: string): Promise<string> {
   return row.id;
 }
 
-/** The portal page's sign-in: password, the TOTP factor, optionally "Trust this computer". */
-async function signInOnPage(
-  t: TestApi,
-  browser: PortalBrowser,
-  account: EnrolledAccount,
-  trustDevice: boolean,
-): Promise<void> {
-  const start = await browser.call('login.start', { email: account.email, password: account.password });
-  expect(start.value).toMatchObject({ state: 'mfa_required' });
-  const factor = start.value.factors.find((f: { type: string }) => f.type === 'totp');
-  expect((await browser.call('login.challenge', { factorId: factor.id })).ok).toBe(true);
-  const verified = await browser.call('login.verify', {
-    factorId: factor.id,
-    code: await totpCode(account.totpSecret, t),
-    trustDevice,
-  });
-  expect(verified.value).toEqual({ state: 'authenticated', trustedComputer: trustDevice });
-  t.clock.advance(30_000);
-}
-
-/** From the authorization URL to the relying party's callback, signing in on the page when asked. */
-async function authorize(
-  t: TestApi,
-  browser: PortalBrowser,
-  request: AuthorizationRequest,
-  account?: EnrolledAccount,
-  trustDevice = false,
-): Promise<URL> {
-  let landed = await browser.visit(request.url.href);
-  if (account && new URL(landed.url).pathname === '/portal/') {
-    const uid = interactionOf(landed.url);
-    await signInOnPage(t, browser, account, trustDevice);
-    landed = await browser.visit(`/portal/interaction/${uid}/continue`);
-  }
-  return new URL(landed.url);
-}
-
 forEachDialect('a relying party (openid-client) signs users in through the portal', (t) => {
   it('signs in with password and TOTP, checks the ID token, reads userinfo, rotates refresh tokens and logs out', async () => {
     t().clock.set(Date.now());
@@ -67,15 +25,10 @@ forEachDialect('a relying party (openid-client) signs users in through the porta
     const browser = new PortalBrowser(t().api, t().config.publicUrl);
 
     const request = await authorizationRequest(config);
-    const callback = await authorize(t(), browser, request, account, true);
+    const callback = await authorizeThroughPortal(t(), browser, request, account, true);
     expect(callback.origin + callback.pathname).toBe('https://modeler.example.test/callback');
 
-    const tokens = await oidc.authorizationCodeGrant(config, callback, {
-      pkceCodeVerifier: request.verifier,
-      expectedState: request.state,
-      expectedNonce: request.nonce,
-      idTokenExpected: true,
-    });
+    const tokens = await exchange(config, callback, request);
     const claims = tokens.claims();
     const sub = await accountId(t(), account.email);
     expect(claims?.sub).toBe(sub);
@@ -128,5 +81,37 @@ forEachDialect('a relying party (openid-client) signs users in through the porta
     // Signing in again asks for the password on the page.
     const again = await browser.visit((await authorizationRequest(config)).url.href);
     expect(new URL(again.url).pathname).toBe('/portal/');
+  });
+});
+
+describe('the login portal across two API instances on one PostgreSQL', () => {
+  it('authorizes on one instance and exchanges the code and refreshes on the other', async () => {
+    const both = await twoInstances('postgres');
+    try {
+      const t = both.first;
+      t.clock.set(Date.now());
+      const account = await accountWithTotp(t);
+      await t.api.clients.add(modeler);
+      // The relying party's back channel reaches the second instance; the browser the first.
+      const config = await relyingParty(t, { id: modeler.id }, () => both.second.api);
+      const browser = new PortalBrowser(t.api, t.config.publicUrl);
+      const request = await authorizationRequest(config);
+      const callback = await authorizeThroughPortal(t, browser, request, account);
+      const tokens = await exchange(config, callback, request);
+      expect(tokens.claims()?.acr).toBe('urn:wem:acr:mfa');
+      const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+      // And back: the rotated token is honoured by the first instance too.
+      const onFirst = await relyingParty(t, { id: modeler.id });
+      await expect(oidc.refreshTokenGrant(onFirst, refreshed.refresh_token!)).resolves.toMatchObject({
+        token_type: expect.stringMatching(/bearer/i),
+      });
+      // The browser, moved to the other instance, is still signed in there: no page, straight back.
+      browser.use(both.second.api);
+      const again = await authorizationRequest(config);
+      const landed = await browser.visit(again.url.href);
+      expect(landed.url).toMatch(/^https:\/\/modeler\.example\.test\/callback\?code=/);
+    } finally {
+      await both.close();
+    }
   });
 });
