@@ -38,6 +38,16 @@ const scopeClaims = {
   sid: null,
 };
 
+/** The auth_time the provider records for a portal session (seconds). */
+export function authTimeOf(session: Session): number {
+  return Math.floor(session.createdAt / 1000);
+}
+
+/** The acr of a portal session; full sessions from before the portal had a factor checked. */
+export function acrOf(session: Session): string {
+  return session.acr ?? acrValues.mfa;
+}
+
 /** A page of the provider's own (an error, the logout question): no script, nothing external. */
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>
@@ -59,18 +69,23 @@ function escapeHtml(text: string): string {
 export function createProvider(ctx: ServerContext, options: ProviderOptions): Provider {
   const policy = interactionPolicy.base();
   // The provider's own session says who signed in; the portal session says whether that still holds
-  // (signed out, expired, revoked elsewhere): without it, every client asks for a sign-in again.
+  // (signed out, expired, revoked elsewhere): without it, every client asks for a sign-in again. It
+  // must be the very sign-in the provider recorded (same time, same acr): after a weaker sign-in in
+  // this browser, a client must not be told the stronger one (docs/security.md 41).
   policy.get('login')?.checks.add(
     new interactionPolicy.Check(
       'portal_session',
-      'The portal session has ended',
-      async (oidc: KoaContextWithOIDC) => {
-        const accountId = oidc.oidc.session?.accountId;
-        if (!accountId) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
-        const session = await options.portalSession(oidc.get('cookie') || undefined);
-        return session?.accountId === accountId && session.scope === 'full'
-          ? interactionPolicy.Check.NO_NEED_TO_PROMPT
-          : interactionPolicy.Check.REQUEST_PROMPT;
+      'The portal session has ended or changed',
+      async (koa: KoaContextWithOIDC) => {
+        const recorded = koa.oidc.session;
+        if (!recorded?.accountId) return interactionPolicy.Check.NO_NEED_TO_PROMPT;
+        const session = await options.portalSession(koa.get('cookie') || undefined);
+        const same =
+          session?.accountId === recorded.accountId &&
+          session.scope === 'full' &&
+          recorded.loginTs === authTimeOf(session) &&
+          recorded.acr === acrOf(session);
+        return same ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT;
       },
     ),
     0,

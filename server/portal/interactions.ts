@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ApiInstance } from '../http/route-types';
 import type { ClientStore } from '../oidc/client-store';
 import type { OidcPayloadStore } from '../oidc/payload-store';
+import { acrOf, authTimeOf } from '../oidc/provider';
 import { acrValues } from '../sessions/authentication-methods';
 import type { Session } from '../sessions/sessions';
 import { clearCookie, setCookie } from './cookies';
@@ -134,9 +135,9 @@ export function portalInteractions(
     const result: InteractionResults = {
       login: {
         accountId: session.accountId,
-        acr: session.acr ?? acrValues.mfa,
+        acr: acrOf(session),
         amr: session.amr,
-        ts: Math.floor(session.createdAt / 1000),
+        ts: authTimeOf(session),
         // The provider's session cookie ends with the browser, like the portal's (docs/api.md).
         remember: false,
       },
