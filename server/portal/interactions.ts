@@ -105,6 +105,17 @@ export function portalInteractions(
     return acrs !== undefined && !acrs.includes(session.acr ?? '');
   }
 
+  /** Whether the request asks for a recent or stronger sign-in at all, whoever is signed in now. */
+  function demandsFreshFactor(interaction: Interaction): boolean {
+    return (
+      String(interaction.params.prompt ?? '')
+        .split(' ')
+        .includes('login') ||
+      interaction.params.max_age !== undefined ||
+      essentialAcrs(interaction) !== undefined
+    );
+  }
+
   async function isFirstParty(interaction: Interaction): Promise<boolean> {
     return (await clients.find(clientIdOf(interaction)))?.firstParty === true;
   }
@@ -173,9 +184,9 @@ export function portalInteractions(
         return problemPage(reply, 400, 'This sign-in has expired. Start it again from the app.');
       const session = await fullSession(request);
       if (interaction.prompt.name === 'login') {
-        if (!session) return toSignInPage(reply, interaction, false);
-        if (needsFreshFactor(interaction, session)) return toSignInPage(reply, interaction, true);
-        return finishLogin(request, reply, interaction, session);
+        if (session && !needsFreshFactor(interaction, session))
+          return finishLogin(request, reply, interaction, session);
+        return toSignInPage(reply, interaction, demandsFreshFactor(interaction));
       }
       if (interaction.prompt.name === 'consent') {
         if (!session || session.accountId !== interaction.session?.accountId)
