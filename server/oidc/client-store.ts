@@ -4,6 +4,7 @@ import type { Db } from '../db/schema';
 import type { Clock } from '../support/clock';
 import type { Random } from '../support/random';
 import type { SecretBox } from '../support/secret-key';
+import type { SecretMethod } from './client-auth';
 
 /** A relying party as `npm run admin -- client add` registers it (docs/oidc.md). */
 export interface NewClient {
@@ -59,7 +60,7 @@ export class ClientStore {
     const metadata: z.infer<typeof storedMetadata> = {
       redirect_uris: client.redirectUris,
       post_logout_redirect_uris: client.postLogoutRedirectUris,
-      // client_secret_post is accepted as well: see metadataOf.
+      // client_secret_post is accepted as well: see metadataOf and client-auth.ts.
       token_endpoint_auth_method: client.public ? 'none' : 'client_secret_basic',
       ...(client.backchannelLogoutUri ? { backchannel_logout_uri: client.backchannelLogoutUri } : {}),
     };
@@ -106,7 +107,10 @@ export class ClientStore {
   }
 
   /** The OpenID metadata oidc-provider builds its Client from, read on every lookup (no restart needed). */
-  async metadataOf(id: string): Promise<ClientMetadata | undefined> {
+  async metadataOf(
+    id: string,
+    secretMethod: SecretMethod = 'client_secret_basic',
+  ): Promise<ClientMetadata | undefined> {
     const row = await this.db.selectFrom('oidc_clients').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) return undefined;
     const metadata = storedMetadata.parse(JSON.parse(row.metadata));
@@ -114,7 +118,9 @@ export class ClientStore {
       client_id: row.id,
       client_name: row.name,
       ...metadata,
-      ...(row.secret_sealed ? { client_secret: this.box.open(row.secret_sealed) } : {}),
+      ...(row.secret_sealed
+        ? { client_secret: this.box.open(row.secret_sealed), token_endpoint_auth_method: secretMethod }
+        : {}),
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       application_type: 'web',

@@ -1,6 +1,7 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Db } from '../db/schema';
 import type { Clock } from '../support/clock';
+import { requestSecretMethod } from './client-auth';
 import type { ClientStore } from './client-store';
 
 /**
@@ -24,7 +25,7 @@ export class OidcPayloadStore {
   private clientAdapter(): Adapter {
     const clients = this.clients;
     return {
-      find: async (id) => clients.metadataOf(id),
+      find: async (id) => clients.metadataOf(id, requestSecretMethod.getStore()),
       // Clients are registered with the admin command only (no dynamic registration).
       upsert: async () => undefined,
       findByUid: async () => undefined,
@@ -96,7 +97,7 @@ class PayloadAdapter implements Adapter {
     return this.first('user_code', userCode);
   }
 
-  /** Marks a code or refresh token used; oidc-provider revokes the grant when it comes back (docs/security.md 43). */
+  /** Marks a code or refresh token used; oidc-provider revokes the grant when it comes back (docs/security.md 42, 44). */
   async consume(id: string): Promise<void> {
     await this.db
       .updateTable('oidc_payloads')

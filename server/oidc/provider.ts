@@ -3,6 +3,7 @@ import type { ServerContext } from '../context';
 import { accountStore } from '../accounts/account-store';
 import { acrValues } from '../sessions/authentication-methods';
 import type { Session } from '../sessions/sessions';
+import { requestSecretMethod, secretMethodOf } from './client-auth';
 import type { OidcPayloadStore } from './payload-store';
 import type { SigningJwk } from './signing-keys';
 
@@ -191,6 +192,7 @@ export function createProvider(ctx: ServerContext, options: ProviderOptions): Pr
   provider.on('end_session.success', (koa: KoaContextWithOIDC) => {
     (koa.state as { portalSignOut?: boolean }).portalSignOut = true;
   });
+  provider.use(async (koa, next) => requestSecretMethod.run(secretMethodOf(koa.get('authorization')), next));
   provider.use(async (koa, next) => {
     await next();
     if ((koa.state as { portalSignOut?: boolean }).portalSignOut) await options.onEndSession(koa);

@@ -177,14 +177,18 @@ export const modeler: NewClient = {
 /** openid-client set up for a client of the test API, its requests through `api`. */
 export async function relyingParty(
   t: TestApi,
-  client: { id: string; secret?: string | undefined },
+  client: { id: string; secret?: string | undefined; secretInBody?: boolean },
   api: () => AccountApi = () => t.api,
 ): Promise<oidc.Configuration> {
   return oidc.discovery(
     new URL(t.config.publicUrl),
     client.id,
     undefined,
-    client.secret ? oidc.ClientSecretBasic(client.secret) : oidc.None(),
+    client.secret
+      ? client.secretInBody
+        ? oidc.ClientSecretPost(client.secret)
+        : oidc.ClientSecretBasic(client.secret)
+      : oidc.None(),
     { execute: [oidc.allowInsecureRequests], [oidc.customFetch]: injectFetch(api) },
   );
 }

@@ -53,7 +53,7 @@ describe('the client and key commands', () => {
       const browser = new PortalBrowser(api.api, api.config.publicUrl);
       const request = await authorizationRequest(
         config,
-        { scope: 'openid email', prompt: 'login' },
+        { scope: 'openid email offline_access', prompt: 'login consent' },
         'https://reports.example.test/callback',
       );
       const callback = await authorizeThroughPortal(api, browser, request, account);
@@ -66,6 +66,15 @@ describe('the client and key commands', () => {
       const landed = await browser.visit(JSON.parse(approved.body).redirectTo);
       const tokens = await exchange(config, new URL(landed.url), request);
       expect(tokens.claims()?.sub).toBeDefined();
+      // The secret in the body (client_secret_post) does as well as in the header.
+      const viaPost = await relyingParty(api, {
+        id: 'reports',
+        secret: client.clientSecret,
+        secretInBody: true,
+      });
+      await expect(oidc.refreshTokenGrant(viaPost, tokens.refresh_token!)).resolves.toMatchObject({
+        access_token: expect.any(String),
+      });
       // A wrong secret is refused.
       const impostor = await relyingParty(api, { id: 'reports', secret: 'x'.repeat(43) });
       await expect(oidc.refreshTokenGrant(impostor, 'anything')).rejects.toMatchObject({

@@ -137,6 +137,20 @@ forEachDialect('OIDC attacks on the login portal', (t) => {
     expect(again.value.state).toBe('mfa_required');
   });
 
+  it('answers an unknown address and a wrong password alike, and counts the guess like /v1/login', async () => {
+    const { browser } = await portal(t());
+    const account = await accountWithTotp(t());
+    const unknown = await browser.call('login.start', {
+      email: 'nobody.here@example.net',
+      password: 'violet-harbour-lantern-42',
+    });
+    const wrong = await browser.call('login.start', { email: account.email, password: 'wrong-password-1' });
+    expect(unknown.error).toEqual(wrong.error);
+    expect(wrong.error.code).toBe('invalid_credentials');
+    const guard = await t().db.selectFrom('password_guards').select(['key', 'attempts']).execute();
+    expect(guard.find((row) => row.key.endsWith(account.email))?.attempts).toBe(1);
+  });
+
   it("still asks account B's factor with account A's trusted cookie", async () => {
     const { browser } = await portal(t());
     const a = await accountWithTotp(t());
