@@ -80,6 +80,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Start delivering mail in the background (the server does; tests usually drain by hand). */
   startWorker?: boolean;
+  /** The OpenID provider's outgoing requests (back-channel logout); tests record them. */
+  oidcFetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
   workerPollMs?: number;
 }
 
@@ -142,6 +144,7 @@ async function composeLoginPortal(
   app: ApiInstance,
   context: ServerContext,
   keys: ServerKeys,
+  oidcFetch: AppOptions['oidcFetch'],
   parts: PortalServiceParts,
 ) {
   const { db, clock, random } = context;
@@ -166,6 +169,7 @@ async function composeLoginPortal(
       .filter((key): key is Buffer => key !== undefined)
       .map((key) => key.toString('base64url')),
     portalSession: portal.browserSession,
+    ...(oidcFetch ? { fetch: oidcFetch } : {}),
     onEndSession: async (koa) => {
       for (const cookie of await portal.signOut(koa.get('cookie') || undefined, koa.ip))
         koa.append('set-cookie', cookie);
@@ -323,7 +327,7 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
     activationPage(pages, activation);
   });
 
-  const oidc = await composeLoginPortal(app, context, keys, {
+  const oidc = await composeLoginPortal(app, context, keys, options.oidcFetch, {
     signup,
     activation,
     login,

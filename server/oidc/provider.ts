@@ -17,6 +17,11 @@ export interface ProviderOptions {
   cookieKeys: string[];
   /** The live portal session of the browser that sent these cookies, if any. */
   portalSession(cookieHeader: string | undefined): Promise<Session | undefined>;
+  /**
+   * The provider's outgoing requests (back-channel logout tokens). Defaults to oidc-provider's own,
+   * which refuses private and loopback addresses; tests pass one that records instead.
+   */
+  fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
   /** RP-initiated logout ended the provider's session: end the portal's as well (docs/security.md 50). */
   onEndSession(answer: EndSessionAnswer): Promise<void>;
 }
@@ -94,6 +99,7 @@ export function createProvider(ctx: ServerContext, options: ProviderOptions): Pr
 
   const configuration: Configuration = {
     adapter: options.payloads.adapterFor,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
     clients: [],
     jwks: { keys: options.keys },
     cookies: {
@@ -197,7 +203,7 @@ export function createProvider(ctx: ServerContext, options: ProviderOptions): Pr
     await next();
     if ((koa.state as { portalSignOut?: boolean }).portalSignOut) await options.onEndSession(koa);
   });
-  provider.on('backchannel.error', (_client: unknown, error: Error) => {
+  provider.on('backchannel.error', (_koa: unknown, error: Error) => {
     ctx.log.warn({ reason: error.message }, 'back-channel logout could not be delivered');
   });
   provider.on('server_error', (_koa: unknown, error: Error) => {

@@ -84,6 +84,57 @@ forEachDialect('a relying party (openid-client) signs users in through the porta
   });
 });
 
+/** The logout tokens the provider posted, as a client's back-channel endpoint would receive them. */
+const backchannel: { url: string; body: string }[] = [];
+
+forEachDialect(
+  'back-channel logout',
+  (t) => {
+    it('tells a client that registered a back-channel URI when the user logs out', async () => {
+      backchannel.length = 0;
+      t().clock.set(Date.now());
+      const account = await accountWithTotp(t());
+      await t().api.clients.add({
+        ...modeler,
+        backchannelLogoutUri: 'https://modeler.example.test/backchannel',
+      });
+      const config = await relyingParty(t(), { id: modeler.id });
+      const browser = new PortalBrowser(t().api, t().config.publicUrl);
+      const request = await authorizationRequest(config);
+      const tokens = await exchange(
+        config,
+        await authorizeThroughPortal(t(), browser, request, account),
+        request,
+      );
+      const sub = tokens.claims()!.sub;
+
+      const question = await browser.visit(
+        oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token! }).href,
+      );
+      const xsrf = /name="xsrf" value="([^"]+)"/.exec(question.body)?.[1];
+      await browser.send('POST', '/oidc/session/end/confirm', {
+        body: new URLSearchParams({ xsrf: xsrf!, logout: 'yes' }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: browser.origin },
+      });
+      expect(backchannel.map((call) => call.url)).toEqual(['https://modeler.example.test/backchannel']);
+      const logoutToken = new URLSearchParams(backchannel[0]!.body).get('logout_token')!;
+      const claims = JSON.parse(Buffer.from(logoutToken.split('.')[1]!, 'base64url').toString());
+      expect(claims).toMatchObject({
+        sub,
+        aud: modeler.id,
+        iss: t().config.publicUrl,
+        events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+      });
+    });
+  },
+  {
+    oidcFetch: async (input, init) => {
+      backchannel.push({ url: String(input), body: String(init?.body) });
+      return new Response(null, { status: 200 });
+    },
+  },
+);
+
 describe('the login portal across two API instances on one PostgreSQL', () => {
   it('authorizes on one instance and exchanges the code and refreshes on the other', async () => {
     const both = await twoInstances('postgres');
