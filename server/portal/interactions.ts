@@ -105,6 +105,15 @@ export function portalInteractions(
     return acrs !== undefined && !acrs.includes(session.acr ?? '');
   }
 
+  /**
+   * The client named another account than the one signed in (id_token_hint, a requested sub): the
+   * browser's session cannot answer that, only a sign-in on the page can (else the provider would ask
+   * again at once, for ever).
+   */
+  function asksForAnotherAccount(interaction: Interaction): boolean {
+    return interaction.prompt.reasons.some((r) => r === 'id_token_hint' || r === 'claims_id_token_sub_value');
+  }
+
   /** Whether the request asks for a recent or stronger sign-in at all, whoever is signed in now. */
   function demandsFreshFactor(interaction: Interaction): boolean {
     return (
@@ -184,7 +193,7 @@ export function portalInteractions(
         return problemPage(reply, 400, 'This sign-in has expired. Start it again from the app.');
       const session = await fullSession(request);
       if (interaction.prompt.name === 'login') {
-        if (session && !needsFreshFactor(interaction, session))
+        if (session && !needsFreshFactor(interaction, session) && !asksForAnotherAccount(interaction))
           return finishLogin(request, reply, interaction, session);
         return toSignInPage(reply, interaction, demandsFreshFactor(interaction));
       }
