@@ -55,6 +55,7 @@ import { MfaLogin } from './login/mfa-login';
 import { adminRoutes } from './admin/routes';
 import { MfaResets } from './admin/mfa-resets';
 import path from 'node:path';
+import type Provider from 'oidc-provider';
 import { ClientStore } from './oidc/client-store';
 import { OidcPayloadStore } from './oidc/payload-store';
 import { SigningKeys } from './oidc/signing-keys';
@@ -162,26 +163,42 @@ async function composeLoginPortal(
   );
   const payloads = new OidcPayloadStore(db, clock, clients);
   const portal = new PortalServices(context, parts);
-  const provider = createProvider(context, {
-    payloads,
-    keys: await signingKeys.load(),
-    cookieKeys: derived(keys, 'oidc-cookies')
-      .filter((key): key is Buffer => key !== undefined)
-      .map((key) => key.toString('base64url')),
-    portalSession: portal.browserSession,
-    ...(oidcFetch ? { fetch: oidcFetch } : {}),
-    onEndSession: async (koa) => {
-      for (const cookie of await portal.signOut(koa.get('cookie') || undefined, koa.ip))
-        koa.append('set-cookie', cookie);
-    },
-  });
-  await mountProvider(app, provider);
+  // The provider needs its signing keys, which are in the database: made at the first request that
+  // needs it, so the API starts (and answers /healthz, /readyz) while the database is away.
+  let provider: Promise<Provider> | undefined;
+  const providerNow = () =>
+    (provider ??= signingKeys
+      .load()
+      .then((signing) =>
+        createProvider(context, {
+          payloads,
+          keys: signing,
+          cookieKeys: derived(keys, 'oidc-cookies')
+            .filter((key): key is Buffer => key !== undefined)
+            .map((key) => key.toString('base64url')),
+          portalSession: portal.browserSession,
+          ...(oidcFetch ? { fetch: oidcFetch } : {}),
+          onEndSession: async (koa) => {
+            for (const cookie of await portal.signOut(koa.get('cookie') || undefined, koa.ip))
+              koa.append('set-cookie', cookie);
+          },
+        }),
+      )
+      .catch((error: unknown) => {
+        provider = undefined;
+        throw error;
+      }));
+  // Made now when the database is there (so the first keys exist from the first start); else later.
+  await providerNow().catch((error: unknown) =>
+    context.log.warn({ reason: String(error) }, 'OpenID provider not ready: its keys could not be read yet'),
+  );
+  await mountProvider(app, providerNow);
   const tickets = new HandoffTickets(context);
   portalApiRoutes(app, context, { sessions: parts.sessions, clients, tickets });
   portalBridge(app, portal);
-  portalInteractions(app, portal, provider, clients, payloads);
+  portalInteractions(app, portal, providerNow, clients, payloads);
   handoffPage(app, portal, clients, tickets);
-  return { provider, clients, signingKeys, payloads, portal };
+  return { providerNow, clients, signingKeys, payloads, portal };
 }
 
 export interface AccountApi {

@@ -8,18 +8,25 @@ import { oidcPrefix } from './provider';
  * unread in this scope, so the provider parses its own form posts; its answers get the same framing and
  * sniffing protection as the portal's pages (docs/security.md 46).
  */
-export async function mountProvider(app: ApiInstance, provider: Provider): Promise<void> {
-  const callback = provider.callback();
+export async function mountProvider(app: ApiInstance, providerNow: () => Promise<Provider>): Promise<void> {
+  let callback: ReturnType<Provider['callback']> | undefined;
+  let callbackOf: Provider | undefined;
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
     const handler = async (
-      request: { raw: Parameters<typeof callback>[0] },
+      request: { raw: Parameters<ReturnType<Provider['callback']>>[0] },
       reply: {
         hijack(): void;
-        raw: Parameters<typeof callback>[1];
+        raw: Parameters<ReturnType<Provider['callback']>>[1];
       },
     ) => {
+      // Before the hijack: a database that is away is the usual 503 (docs/operations.md).
+      const provider = await providerNow();
+      if (callbackOf !== provider) {
+        callback = provider.callback();
+        callbackOf = provider;
+      }
       reply.hijack();
       reply.raw.setHeader('x-content-type-options', 'nosniff');
       reply.raw.setHeader('x-frame-options', 'DENY');
@@ -28,7 +35,7 @@ export async function mountProvider(app: ApiInstance, provider: Provider): Promi
         "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
       );
       reply.raw.setHeader('referrer-policy', 'no-referrer');
-      await callback(request.raw, reply.raw);
+      await callback?.(request.raw, reply.raw);
     };
     // Only the endpoints this provider enables (docs/api.md); OPTIONS for the CORS preflight of the
     // endpoints a browser-based client may call.

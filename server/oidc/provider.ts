@@ -115,10 +115,18 @@ export function createProvider(ctx: ServerContext, options: ProviderOptions): Pr
     // Every refresh rotates the token, for every client; oidc-provider revokes the grant when a used one
     // comes back (docs/security.md 44).
     rotateRefreshToken: true,
+    // A browser may call the token and userinfo endpoints only from the origin of one of the client's
+    // redirect URIs (oidc-provider's default, stated here so it is a decision, not a default).
+    clientBasedCORS: (_koa, origin, client) =>
+      origin !== 'null' && (client.redirectUris ?? []).some((uri) => URL.parse(uri)?.origin === origin),
     features: {
       devInteractions: { enabled: false },
       claimsParameter: { enabled: true },
-      revocation: { enabled: true },
+      // A client revokes only its own tokens.
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_koa, client, token) => token.clientId === client.clientId,
+      },
       userinfo: { enabled: true },
       backchannelLogout: { enabled: true },
       rpInitiatedLogout: {

@@ -72,7 +72,7 @@ function problemPage(reply: FastifyReply, status: number, text: string) {
 export function portalInteractions(
   app: ApiInstance,
   s: PortalServices,
-  provider: Provider,
+  providerNow: () => Promise<Provider>,
   clients: ClientStore,
   payloads: OidcPayloadStore,
 ): void {
@@ -80,6 +80,7 @@ export function portalInteractions(
   const origin = new URL(ctx.config.publicUrl).origin;
 
   async function details(request: FastifyRequest, reply: FastifyReply): Promise<Interaction | undefined> {
+    const provider = await providerNow();
     try {
       const interaction = await provider.interactionDetails(request.raw, reply.raw);
       const uid = (request.params as { uid?: string }).uid;
@@ -131,6 +132,7 @@ export function portalInteractions(
 
   /** A grant of what the client asked for: the first-party default, or what the user approved. */
   async function grantFor(interaction: Interaction, accountId: string): Promise<string> {
+    const provider = await providerNow();
     const existing = interaction.grantId ? await provider.Grant.find(interaction.grantId) : undefined;
     const grant = existing ?? new provider.Grant({ accountId, clientId: clientIdOf(interaction) });
     grant.addOIDCScope(String(interaction.params.scope ?? 'openid'));
@@ -164,6 +166,7 @@ export function portalInteractions(
     };
     if (await isFirstParty(interaction))
       result.consent = { grantId: await grantFor(interaction, session.accountId) };
+    const provider = await providerNow();
     const to = await provider.interactionResult(request.raw, reply.raw, result, {
       mergeWithLastSubmission: false,
     });
@@ -201,6 +204,7 @@ export function portalInteractions(
         if (!session || session.accountId !== interaction.session?.accountId)
           return toSignInPage(reply, interaction, false);
         if (await isFirstParty(interaction)) {
+          const provider = await providerNow();
           const to = await provider.interactionResult(
             request.raw,
             reply.raw,
@@ -286,6 +290,7 @@ export function portalInteractions(
       const result: InteractionResults = body.data.approve
         ? { consent: { grantId: await grantFor(interaction, session.accountId) } }
         : { error: 'access_denied', error_description: 'The user did not allow this application.' };
+      const provider = await providerNow();
       const redirectTo = await provider.interactionResult(request.raw, reply.raw, result, {
         mergeWithLastSubmission: true,
       });
