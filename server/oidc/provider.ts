@@ -7,6 +7,9 @@ import { requestSecretMethod, secretMethodOf } from './client-auth';
 import type { OidcPayloadStore } from './payload-store';
 import type { SigningJwk } from './signing-keys';
 
+/** How long the provider keeps a session record that no one signed in to. */
+export const anonymousSessionSeconds = 600;
+
 /** Where oidc-provider's own endpoints live; discovery stays at /.well-known/openid-configuration. */
 export const oidcPrefix = '/oidc';
 
@@ -168,7 +171,10 @@ export function createProvider(ctx: ServerContext, options: ProviderOptions): Pr
       AuthorizationCode: 60,
       IdToken: 3600,
       Interaction: 1800,
-      Session: 14 * 86_400,
+      // oidc-provider keeps a session record for anyone who reaches, say, the logout page (its xsrf
+      // secret): one without an account lives minutes, not weeks, so anonymous requests cannot pile
+      // rows up.
+      Session: (_koa, session) => (session.accountId ? 14 * 86_400 : anonymousSessionSeconds),
       Grant: 30 * 86_400,
       RefreshToken: 30 * 86_400,
     },
