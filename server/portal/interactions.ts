@@ -178,6 +178,9 @@ export function portalInteractions(
     if (fresh) {
       await payloads.requireFreshSignIn(interaction.uid, ctx.clock.now(), freshSignInTtlSeconds);
       setCookie(reply, cookies.fresh, '1', { secure });
+    } else {
+      // Left over from a sign-in that was abandoned: the trusted cookie may stand in again.
+      clearCookie(reply, cookies.fresh, secure);
     }
     return reply.redirect(`/portal/?interaction=${encodeURIComponent(interaction.uid)}`, 303);
   }
