@@ -61,6 +61,18 @@ import { adminRoutes } from './admin/routes';
 import { MfaResets } from './admin/mfa-resets';
 import { portalPages } from './portal/pages';
 import path from 'node:path';
+import type Provider from 'oidc-provider';
+import { ClientStore } from './oidc/client-store';
+import { OidcPayloadStore } from './oidc/payload-store';
+import { SigningKeys } from './oidc/signing-keys';
+import { createProvider } from './oidc/provider';
+import { mountProvider } from './oidc/mount';
+import { PortalServices, type PortalServiceParts } from './portal/portal-services';
+import { portalBridge } from './portal/bridge';
+import { portalInteractions } from './portal/interactions';
+import { handoffPage } from './portal/handoff-page';
+import { HandoffTickets } from './oidc/handoff-tickets';
+import { portalApiRoutes } from './oidc/routes';
 
 export interface AppOptions {
   config: Config;
@@ -75,6 +87,8 @@ export interface AppOptions {
   logger?: Logger;
   /** Start delivering mail in the background (the server does; tests usually drain by hand). */
   startWorker?: boolean;
+  /** The OpenID provider's outgoing requests (back-channel logout); tests record them. */
+  oidcFetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
   workerPollMs?: number;
 }
 
@@ -130,12 +144,80 @@ function composeMfa(context: ServerContext, keys: ServerKeys, sessions: Sessions
   };
 }
 
+/**
+ * The WEM Login Portal (docs/oidc.md): the OpenID provider with its clients, keys and payloads in the
+ * database, the portal's bridge for the renderer's screens, and the provider's interactions.
+ */
+async function composeLoginPortal(
+  app: ApiInstance,
+  context: ServerContext,
+  keys: ServerKeys,
+  oidcFetch: AppOptions['oidcFetch'],
+  parts: PortalServiceParts,
+) {
+  const { db, clock, random } = context;
+  const clients = new ClientStore(
+    db,
+    clock,
+    random,
+    new SecretBox(keys.current, 'oidc-clients', random, keys.previous),
+  );
+  const signingKeys = new SigningKeys(
+    db,
+    clock,
+    random,
+    new SecretBox(keys.current, 'oidc-keys', random, keys.previous),
+  );
+  const payloads = new OidcPayloadStore(db, clock, clients);
+  const portal = new PortalServices(context, parts);
+  // The provider needs its signing keys, which are in the database: made at the first request that
+  // needs it, so the API starts (and answers /healthz, /readyz) while the database is away.
+  let provider: Promise<Provider> | undefined;
+  const providerNow = () =>
+    (provider ??= signingKeys
+      .load()
+      .then((signing) =>
+        createProvider(context, {
+          payloads,
+          keys: signing,
+          cookieKeys: derived(keys, 'oidc-cookies')
+            .filter((key): key is Buffer => key !== undefined)
+            .map((key) => key.toString('base64url')),
+          portalSession: portal.browserSession,
+          ...(oidcFetch ? { fetch: oidcFetch } : {}),
+          onEndSession: async (koa) => {
+            for (const cookie of await portal.signOut(koa.get('cookie') || undefined, koa.ip))
+              koa.append('set-cookie', cookie);
+          },
+        }),
+      )
+      .catch((error: unknown) => {
+        provider = undefined;
+        throw error;
+      }));
+  // Made now when the database is there (so the first keys exist from the first start); else later.
+  await providerNow().catch((error: unknown) =>
+    context.log.warn({ reason: String(error) }, 'OpenID provider not ready: its keys could not be read yet'),
+  );
+  await mountProvider(app, providerNow);
+  const tickets = new HandoffTickets(context);
+  portalApiRoutes(app, context, { sessions: parts.sessions, clients, tickets });
+  portalBridge(app, portal);
+  portalInteractions(app, portal, providerNow, clients, payloads);
+  handoffPage(app, portal, clients, tickets);
+  return { providerNow, clients, signingKeys, payloads, portal };
+}
+
 export interface AccountApi {
   app: ApiInstance;
   context: ServerContext;
   worker: OutboxWorker;
   /** Deleting accounts, for support's CLI as well as DELETE /v1/me. */
   deletion: AccountDeletion;
+  /** The login portal's relying parties (what `npm run admin -- client …` manages). */
+  clients: ClientStore;
+  /** The OpenID provider's signing keys (`npm run admin -- oidc rotate-keys`). */
+  signingKeys: SigningKeys;
   /** Stops taking requests, finishes the ones in flight, stops the worker. Leaves the database open. */
   close(): Promise<void>;
 }
@@ -253,6 +335,8 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
   const onAccountDeleted: AccountDeletedHook[] = [];
   const deletion = new AccountDeletion(context, guard, onAccountDeleted);
   const changes = new AccountChanges(context, guard, sessions, mfa.devices);
+  const signup = new SignupService(context);
+  const login = new LoginService(context, guard, sessions, mfa.flows, mfa.devices);
   route(app, endpoints.health, [], async () => ({ status: 'ok' as const }));
   route(app, endpoints.info, [], async () => ({
     activationLinkValidSeconds: Math.floor(config.activationLinkTtlMs / 1000),
@@ -260,9 +344,9 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
   }));
   readinessRoutes(app, database.db);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  accountRoutes(app, context, { signup: new SignupService(context), activation, sessions });
+  accountRoutes(app, context, { signup, activation, sessions });
   loginRoutes(app, context, {
-    login: new LoginService(context, guard, sessions, mfa.flows, mfa.devices),
+    login,
     mfaLogin: mfa.login,
     sessions,
     devices: mfa.devices,
@@ -284,11 +368,30 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
   });
   await app.register(portalPages, {});
 
+  const oidc = await composeLoginPortal(app, context, keys, options.oidcFetch, {
+    signup,
+    activation,
+    login,
+    mfaLogin: mfa.login,
+    factors: mfa.factors,
+    stepUp: mfa.stepUp,
+    sessions,
+    devices: mfa.devices,
+    version: process.env.npm_package_version ?? '',
+  });
+  // A deleted account leaves no provider session, grant or token behind (docs/security.md 70).
+  onAccountDeleted.push((trx, accountId) => oidc.payloads.removeOfAccount(trx, accountId));
+
   await app.ready();
   const sweeper = new PendingAccountSweeper(context);
+  let oidcSweep: NodeJS.Timeout | undefined;
   if (options.startWorker) {
     worker.start();
     sweeper.start();
+    oidcSweep = setInterval(() => {
+      oidc.payloads.sweepExpired().catch((error: unknown) => log.warn({ err: error }, 'OIDC sweep failed'));
+    }, 10 * 60_000);
+    oidcSweep.unref();
   }
 
   return {
@@ -296,10 +399,13 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
     context,
     worker,
     deletion,
+    clients: oidc.clients,
+    signingKeys: oidc.signingKeys,
     async close() {
       closing = true;
       await app.close();
       sweeper.stop();
+      clearInterval(oidcSweep);
       await worker.stop();
     },
   };

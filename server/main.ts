@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   );
   // One plain line for the person who just ran `npm start` or `npm run server`.
   process.stderr.write(
-    `\nWEM Account API on ${config.publicUrl} (Node.js ${process.version})\n  data: ${database.dialect} ${database.description}\n  mail: ${mail}${config.mailUrl ? '' : '  (read it with `npm run outbox`)'}\n  API description: ${config.publicUrl}/openapi.json\n\n`,
+    `\nWEM Account API on ${config.publicUrl} (Node.js ${process.version})\n  data: ${database.dialect} ${database.description}\n  mail: ${mail}${config.mailUrl ? '' : '  (read it with `npm run outbox`)'}\n  API description: ${config.publicUrl}/openapi.json\n  login portal: ${config.publicUrl}/portal/  (register an app: npm run admin -- client add --id <id> --name <name> --redirect-uri <uri>; see docs/oidc.md)\n\n`,
   );
 
   let stopping = false;

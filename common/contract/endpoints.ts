@@ -8,6 +8,7 @@ import {
   activationSentResponse,
   addFactorRequest,
   addFactorResponse,
+  appsResponse,
   auditList,
   auditQuery,
   challengeRequest,
@@ -19,6 +20,8 @@ import {
   emailConfirmedResponse,
   decisionRequest,
   devicesResponse,
+  handoffRequest,
+  handoffResponse,
   healthResponse,
   loginRequest,
   loginResponse,
@@ -524,6 +527,34 @@ export const endpoints = {
     access: 'session',
     summary: 'Delete the account and everything of it; the address may sign up again',
     tags: ['account lifecycle'],
+    desktop: true,
+  }),
+
+  // --- Login portal ----------------------------------------------------------------------------
+  apps: endpoint({
+    method: 'GET',
+    path: '/v1/apps',
+    status: 200,
+    response: appsResponse,
+    errors: [],
+    access: 'session-or-enrollment',
+    summary: 'First-party applications the desktop app can open already signed in',
+    tags: ['portal'],
+    desktop: true,
+  }),
+  handoff: endpoint({
+    method: 'POST',
+    path: '/v1/handoff',
+    body: handoffRequest,
+    status: 201,
+    response: handoffResponse,
+    // An enrollment session is refused with `forbidden` (docs/api.md): it must not open other apps.
+    errors: ['client_not_found', 'forbidden'],
+    access: 'session-or-enrollment',
+    summary: 'A one-time portal address that signs the browser in and opens the application',
+    description:
+      'The ticket in the address is single use, lives 60 seconds and is bound to this account and the client.',
+    tags: ['portal'],
     desktop: true,
   }),
 

@@ -40,6 +40,7 @@ export const errorCatalogue = {
   not_found: { status: 404, message: 'Not found.' },
   login_not_found: { status: 404, message: 'This sign-in attempt does not exist. Start again.' },
   factor_not_found: { status: 404, message: 'This factor does not exist.' },
+  client_not_found: { status: 404, message: 'This application is not registered with WEM.' },
   method_not_allowed: { status: 405, message: 'This method is not allowed here.' },
   last_factor: { status: 409, message: 'You cannot remove your last factor.' },
   reset_used: { status: 409, message: 'This password reset link has already been used.' },

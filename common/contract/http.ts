@@ -289,6 +289,19 @@ export const deviceView = z
   .meta({ id: 'TrustedDevice' });
 export const devicesResponse = z.array(deviceView);
 
+// --- Login portal ------------------------------------------------------------------------------
+
+/** A first-party application the desktop app can open already signed in (docs/api.md, "Login portal"). */
+export const appView = z
+  .object({ clientId: z.string(), name: z.string(), launchUrl: z.string() })
+  .meta({ id: 'App' });
+export const appsResponse = z.array(appView);
+export type AppView = z.infer<typeof appView>;
+export const handoffRequest = z
+  .object({ clientId: z.string().trim().min(1).max(100) })
+  .meta({ id: 'HandoffRequest' });
+export const handoffResponse = z.object({ url: z.string(), expiresAt: isoTime }).meta({ id: 'Handoff' });
+
 // --- Support -----------------------------------------------------------------------------------
 
 export const resetRequestStatus = z.enum(['pending', 'approved', 'denied']);

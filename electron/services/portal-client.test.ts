@@ -233,6 +233,8 @@ describe('portal client and the endpoint catalogue', () => {
     changeEmail: (c) => c.changeEmail(token, 'new@example.net', 'x'),
     confirmEmailChange: (c) => c.confirmEmailChange('t'),
     deleteAccount: (c) => c.deleteAccount(token, 'x'),
+    apps: (c) => c.apps(token),
+    handoff: (c) => c.handoff(token, 'wem-modeler'),
   };
 
   it('calls every endpoint marked for the desktop with its method and path', async () => {

@@ -243,6 +243,17 @@ export class PortalClient implements DesktopCalls {
     return this.call(endpoints.deleteAccount, { token, body: { password } });
   }
 
+  // --- Login portal ----------------------------------------------------------------------------
+
+  apps(token: string) {
+    return this.call(endpoints.apps, { token });
+  }
+
+  /** The one-time portal address for "Open Modeler": main opens it, the renderer never sees it. */
+  handoff(token: string, clientId: string) {
+    return this.call(endpoints.handoff, { token, body: { clientId } });
+  }
+
   // --- The one request path --------------------------------------------------------------------
 
   /** A request to a catalogue endpoint; its answer parsed with the endpoint's response schema. */

@@ -18,6 +18,9 @@ forEachDialect('account deletion in one transaction', (t) => {
       expiresAt: 0,
       privilegedUntil: null,
       trustedDeviceId: null,
+      createdAt: 0,
+      amr: [],
+      acr: null,
     };
     const failing = new AccountDeletion(context, guard, [
       async (trx, accountId) => {

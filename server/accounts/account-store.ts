@@ -55,6 +55,16 @@ export const accountStore = {
     return account;
   },
 
+  /** An activated account's profile, as the login portal's ID tokens and userinfo tell it (docs/oidc.md). */
+  async profile(db: Db, id: string) {
+    return db
+      .selectFrom('accounts')
+      .select(['id', 'email', 'first_name', 'last_name', 'locale'])
+      .where('id', '=', id)
+      .where('activated_at', 'is not', null)
+      .executeTakeFirst();
+  },
+
   async activatedAt(db: Db, id: string): Promise<number | null> {
     const row = await db
       .selectFrom('accounts')

@@ -34,7 +34,8 @@ export type AuditAction =
   | 'mfa.reset_approved'
   | 'mfa.reset_denied'
   | 'role.granted'
-  | 'role.revoked';
+  | 'role.revoked'
+  | 'portal.handoff_issued';
 
 export interface AuditEntry {
   accountId: string | null;

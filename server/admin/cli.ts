@@ -7,6 +7,8 @@
 //   mfa-reset approve <id> --note "<text>"      mfa-reset deny <id> --note "<text>"
 //   account delete <email> --note "<text>"
 //   rotate-secret-key --from-file <old key file>   (or the old key in OLD_SECRET_KEY or PREVIOUS_SECRET_KEY)
+//   client add --id <id> --name <name> --redirect-uri <uri> [...]   client list   client remove <id>
+//   oidc rotate-keys
 import '../../scripts/require-supported-node'; // first: refuses an unsupported Node before anything else loads
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
@@ -23,6 +25,7 @@ import { MfaResets } from './mfa-resets';
 import { untrusted } from '../support/untrusted-text';
 import { roles, setRole, type Role } from './roles';
 import { parseSecretKey, rotateSecretKey } from './rotate-secret-key';
+import { clientIdPattern, type NewClient } from '../oidc/client-store';
 
 const usage = `Usage: npm run admin -- <command>
   grant-role <email> support
@@ -33,7 +36,14 @@ const usage = `Usage: npm run admin -- <command>
   account delete <email> --note "<text>"
       deletes the account and everything of it; the owner is mailed the note
   rotate-secret-key --from-file <old key file>   (or set OLD_SECRET_KEY, or PREVIOUS_SECRET_KEY as the server has)
-      re-encrypts stored secrets from the old server key to the current SECRET_KEY`;
+      re-encrypts stored secrets from the old server key to the current SECRET_KEY
+  client add --id <id> --name <name> --redirect-uri <uri> [--redirect-uri <uri> …] [--public]
+      [--first-party] [--launch-url <url>] [--post-logout-uri <uri> …] [--backchannel-logout-uri <uri>]
+      registers a relying party of the login portal; prints it as JSON (a confidential client's
+      clientSecret is shown this once)
+  client list
+  client remove <id>
+  oidc rotate-keys       new signing keys; the old ones stay published until their tokens expire`;
 
 class UsageError extends Error {}
 
@@ -46,12 +56,69 @@ type Command =
   | { kind: 'list'; status: 'pending' | 'approved' | 'denied' | undefined }
   | { kind: 'decide'; id: string; decision: 'approve' | 'deny'; note: string }
   | { kind: 'delete'; email: string; note: string }
-  | { kind: 'rotate'; oldKey: Buffer };
+  | { kind: 'rotate'; oldKey: Buffer }
+  | { kind: 'client-add'; client: NewClient }
+  | { kind: 'client-list' }
+  | { kind: 'client-remove'; id: string }
+  | { kind: 'rotate-keys' };
+
+type CliValues = {
+  note?: string | undefined;
+  status?: string | undefined;
+  'from-file'?: string | undefined;
+  id?: string | undefined;
+  name?: string | undefined;
+  'redirect-uri'?: string[] | undefined;
+  'post-logout-uri'?: string[] | undefined;
+  'backchannel-logout-uri'?: string | undefined;
+  'launch-url'?: string | undefined;
+  public?: boolean | undefined;
+  'first-party'?: boolean | undefined;
+};
+
+/**
+ * A relying party's address as the portal accepts it: https, or http on this computer (for development),
+ * absolute, without a fragment (docs/oidc.md). Redirect URIs are then compared exactly.
+ */
+function clientUri(value: string, option: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--${option} ${value} is not an absolute URL.`);
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (!(url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) || url.hash)
+    throw new UsageError(`--${option} must be https (http only for localhost), without a #fragment.`);
+  return value;
+}
+
+function parseClient(values: CliValues): NewClient {
+  const id = values.id ?? '';
+  if (!clientIdPattern.test(id))
+    throw new UsageError('client add needs --id of letters, digits, ".", "_" or "-" (at most 100).');
+  const name = values.name?.trim();
+  if (!name) throw new UsageError('client add needs --name "<name shown to users>".');
+  const redirectUris = (values['redirect-uri'] ?? []).map((uri) => clientUri(uri, 'redirect-uri'));
+  if (redirectUris.length === 0) throw new UsageError('client add needs at least one --redirect-uri.');
+  const backchannel = values['backchannel-logout-uri'];
+  const launch = values['launch-url'];
+  return {
+    id,
+    name,
+    redirectUris,
+    postLogoutRedirectUris: (values['post-logout-uri'] ?? []).map((uri) => clientUri(uri, 'post-logout-uri')),
+    public: values.public === true,
+    firstParty: values['first-party'] === true,
+    backchannelLogoutUri: backchannel ? clientUri(backchannel, 'backchannel-logout-uri') : undefined,
+    launchUrl: launch ? clientUri(launch, 'launch-url') : undefined,
+  };
+}
 
 /** Reads the command line into a Command, refusing a malformed one before anything touches the data. */
 function parseCommand(
   positionals: string[],
-  values: { note?: string | undefined; status?: string | undefined; 'from-file'?: string | undefined },
+  values: CliValues,
   oldKeyFromEnv: string | undefined,
   previousKeyFromEnv: string | undefined,
 ): Command {
@@ -92,6 +159,11 @@ function parseCommand(
       'rotate-secret-key needs the old key: --from-file <file>, OLD_SECRET_KEY or PREVIOUS_SECRET_KEY.',
     );
   }
+  if (command === 'client' && first === 'add' && !second)
+    return { kind: 'client-add', client: parseClient(values) };
+  if (command === 'client' && first === 'list' && !second) return { kind: 'client-list' };
+  if (command === 'client' && first === 'remove' && second) return { kind: 'client-remove', id: second };
+  if (command === 'oidc' && first === 'rotate-keys' && !second) return { kind: 'rotate-keys' };
   throw new UsageError(`Unknown command: ${positionals.join(' ')}`);
 }
 
@@ -143,6 +215,14 @@ async function main(argv: string[]): Promise<number> {
       note: { type: 'string' },
       status: { type: 'string' },
       'from-file': { type: 'string' },
+      id: { type: 'string' },
+      name: { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      'post-logout-uri': { type: 'string', multiple: true },
+      'backchannel-logout-uri': { type: 'string' },
+      'launch-url': { type: 'string' },
+      public: { type: 'boolean' },
+      'first-party': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -208,6 +288,33 @@ async function main(argv: string[]): Promise<number> {
         await api.deletion.deleteBySupport(command.email, command.note, operator);
         await api.worker.drain();
         console.log(`${untrusted(command.email)}: account deleted. The owner has been mailed.`);
+        return 0;
+      }
+      case 'client-add': {
+        if (await api.clients.find(command.client.id))
+          throw new UsageError(`A client ${command.client.id} exists already.`);
+        const { secret } = await api.clients.add(command.client);
+        const added = await api.clients.find(command.client.id);
+        console.log(JSON.stringify({ ...added, ...(secret ? { clientSecret: secret } : {}) }, null, 2));
+        return 0;
+      }
+      case 'client-list':
+        console.log(JSON.stringify(await api.clients.list(), null, 2));
+        return 0;
+      case 'client-remove': {
+        if (!(await api.clients.remove(command.id))) {
+          console.error(`No client ${command.id}.`);
+          return 1;
+        }
+        console.log(`Client ${command.id} removed: it can no longer sign anyone in or use its tokens.`);
+        return 0;
+      }
+      case 'rotate-keys': {
+        const rotated = await api.signingKeys.rotate();
+        console.log(
+          `Signing keys generation ${rotated.generation}: ${rotated.kids.join(', ')}. Restart the API instances ` +
+            'to sign with them; the previous keys stay published until their tokens have expired.',
+        );
         return 0;
       }
     }

@@ -7,7 +7,8 @@ import { outboxStore } from '../delivery/outbox-store';
 import { factorStore } from '../mfa/factor-store';
 
 /**
- * Re-encrypts every value sealed with the old server key (TOTP seeds, queued mail and SMS) with the
+ * Re-encrypts every value sealed with the old server key (TOTP seeds, queued mail and SMS, the login
+ * portal's signing keys and confidential clients' secrets) with the
  * current one, after SECRET_KEY has been changed. Batches of rows are rewritten each in one transaction
  * (rows locked on PostgreSQL, so a running outbox worker and the rotation never both write a row);
  * values already sealed with the current key are left alone, so the command can be run again safely.
@@ -43,6 +44,53 @@ const sealedColumns: SealedColumn[] = [
     purpose: 'outbox',
     batch: (trx, afterId, limit, lock) => outboxStore.sealedBatch(trx, afterId, limit, lock),
     replace: (trx, id, from, to) => outboxStore.replaceSealed(trx, id, from, to),
+  },
+  {
+    name: 'oidc_keys.jwk_sealed',
+    purpose: 'oidc-keys',
+    async batch(trx, afterId, limit, lock) {
+      const query = trx
+        .selectFrom('oidc_keys')
+        .select(['kid', 'jwk_sealed'])
+        .where('kid', '>', afterId)
+        .orderBy('kid')
+        .limit(limit);
+      const rows = await (lock ? query.forUpdate() : query).execute();
+      return rows.map((row) => ({ id: row.kid, sealed: row.jwk_sealed }));
+    },
+    async replace(trx, id, from, to) {
+      const result = await trx
+        .updateTable('oidc_keys')
+        .set({ jwk_sealed: to })
+        .where('kid', '=', id)
+        .where('jwk_sealed', '=', from)
+        .executeTakeFirst();
+      return result.numUpdatedRows === 1n;
+    },
+  },
+  {
+    name: 'oidc_clients.secret_sealed',
+    purpose: 'oidc-clients',
+    async batch(trx, afterId, limit, lock) {
+      const query = trx
+        .selectFrom('oidc_clients')
+        .select(['id', 'secret_sealed'])
+        .where('secret_sealed', 'is not', null)
+        .where('id', '>', afterId)
+        .orderBy('id')
+        .limit(limit);
+      const rows = await (lock ? query.forUpdate() : query).execute();
+      return rows.map((row) => ({ id: row.id, sealed: row.secret_sealed ?? '' }));
+    },
+    async replace(trx, id, from, to) {
+      const result = await trx
+        .updateTable('oidc_clients')
+        .set({ secret_sealed: to })
+        .where('id', '=', id)
+        .where('secret_sealed', '=', from)
+        .executeTakeFirst();
+      return result.numUpdatedRows === 1n;
+    },
   },
 ];
 

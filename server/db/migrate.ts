@@ -4,6 +4,7 @@ import type { Database } from './schema';
 import * as m0001 from './migrations/0001-accounts';
 import * as m0002 from './migrations/0002-mfa';
 import * as m0003 from './migrations/0003-review-hardening';
+import * as m0004 from './migrations/0004-oidc';
 import * as m0005 from './migrations/0005-account-lifecycle';
 
 // Listed here rather than read from a folder, so the migrations travel with a bundled server.
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0001-accounts': m0001,
   '0002-mfa': m0002,
   '0003-review-hardening': m0003,
+  '0004-oidc': m0004,
   '0005-account-lifecycle': m0005,
 };
 

@@ -51,6 +51,10 @@ export interface SessionTable {
   privileged_until: number | null;
   revoked_at: number | null;
   trusted_device_id: string | null;
+  /** RFC 8176 method names, space-separated (docs/oidc.md); null on sessions from before the portal. */
+  amr: string | null;
+  /** urn:wem:acr:mfa or urn:wem:acr:trusted-device; null on enrollment and older sessions. */
+  acr: string | null;
 }
 
 export interface PasswordGuardTable {
@@ -187,6 +191,49 @@ export interface EmailChangeTable {
   superseded_at: number | null;
 }
 
+export interface OidcPayloadTable {
+  kind: string;
+  id: string;
+  payload: string;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  expires_at: number | null;
+  consumed_at: number | null;
+}
+
+export interface OidcClientTable {
+  id: string;
+  name: string;
+  metadata: string;
+  secret_sealed: string | null;
+  first_party: number;
+  launch_url: string | null;
+  created_at: number;
+}
+
+export interface OidcKeyTable {
+  kid: string;
+  alg: string;
+  generation: number;
+  jwk_sealed: string;
+  created_at: number;
+  retired_at: number | null;
+}
+
+export interface HandoffTicketTable {
+  id: string;
+  secret_hash: string;
+  account_id: string;
+  client_id: string;
+  amr: string;
+  acr: string;
+  auth_time: number;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 export interface Database {
   accounts: AccountTable;
   account_roles: AccountRoleTable;
@@ -204,6 +251,10 @@ export interface Database {
   mfa_reset_requests: MfaResetRequestTable;
   password_resets: PasswordResetTable;
   email_changes: EmailChangeTable;
+  oidc_payloads: OidcPayloadTable;
+  oidc_clients: OidcClientTable;
+  oidc_keys: OidcKeyTable;
+  handoff_tickets: HandoffTicketTable;
 }
 
 /** Where a query runs: the database, or the transaction it must be part of (SQLite has one connection). */

@@ -6,7 +6,9 @@ import type { LoggerOptions } from 'pino';
  * Logs never carry a password, token, code or secret (STYLE.md 8). Bodies are not logged at all; what
  * could still leak (headers, query strings such as ?token=) is redacted here, in one place.
  */
-export const secretQueryParameters = /([?&](?:token|code|deviceToken|secret)=)[^&#]*/gi;
+// The login portal's too: the desktop hand-off ticket, an ID token given as a hint (docs/security.md 51).
+export const secretQueryParameters =
+  /([?&](?:token|code|deviceToken|secret|ticket|id_token_hint|client_secret|refresh_token|access_token)=)[^&#]*/gi;
 
 // A loginId stands for a checked password: it is half a credential, so it stays out of logs too.
 const loginIdInPath = /(\/v1\/login\/)[^/?#]+/g;

@@ -12,6 +12,7 @@ import type { NewSession, Sessions } from '../sessions/sessions';
 import { transact } from '../db/transact';
 import { factorStore } from '../mfa/factor-store';
 import { accountStore } from '../accounts/account-store';
+import { acrValues, passwordOnly } from '../sessions/authentication-methods';
 
 /** Failed password attempts one client address may make in 15 minutes, over all accounts. */
 export const loginIpLimit = { max: 100, windowMs: 15 * 60_000 };
@@ -103,7 +104,7 @@ export class LoginService {
       // also where an approved MFA reset leads.
       const session = await this.startSession(
         account.id,
-        { scope: 'enrollment' },
+        { scope: 'enrollment', amr: passwordOnly },
         { scope: 'enrollment' },
         ip,
       );
@@ -116,7 +117,7 @@ export class LoginService {
     if (deviceId) {
       const session = await this.startSession(
         account.id,
-        { scope: 'full', trustedDeviceId: deviceId },
+        { scope: 'full', trustedDeviceId: deviceId, amr: passwordOnly, acr: acrValues.trustedDevice },
         { trustedDevice: deviceId },
         ip,
       );

@@ -11,6 +11,7 @@ import type { TrustedDevices } from '../sessions/trusted-devices';
 import { newId } from '../support/random';
 import type { Sessions } from '../sessions/sessions';
 import { transact } from '../db/transact';
+import { acrValues, amrWithFactor } from '../sessions/authentication-methods';
 
 /**
  * The second step of login (docs/api.md): the user picks one of their factors, gets a code if it is mailed
@@ -74,6 +75,8 @@ export class MfaLogin {
         scope: 'full',
         privilegedUntil: this.ctx.clock.now() + privilegeMs,
         trustedDeviceId: trustedDevice?.id ?? null,
+        amr: amrWithFactor(factor.type),
+        acr: acrValues.mfa,
       });
       await this.ctx.audit.record(trx, {
         accountId: flow.account_id,

@@ -1,3 +1,4 @@
+import { acrValues, amrWithFactor } from '../sessions/authentication-methods';
 import {
   factorType,
   isSendingType,
@@ -138,6 +139,9 @@ export class FactorManagement {
       return this.sessions.create(trx, session.accountId, {
         scope: 'full',
         privilegedUntil: now + privilegeMs,
+        // The factor just confirmed was checked in this sign-in (docs/oidc.md).
+        amr: amrWithFactor(factor.type),
+        acr: acrValues.mfa,
       });
     });
     if (upgraded === 'stale') throw new ApiError('unauthenticated');

@@ -15,6 +15,10 @@ export interface Session {
   expiresAt: number;
   privilegedUntil: number | null;
   trustedDeviceId: string | null;
+  createdAt: number;
+  /** How the sign-in that opened it was made: RFC 8176 names and the portal's acr (docs/oidc.md). */
+  amr: string[];
+  acr: string | null;
 }
 
 export interface NewSession {
@@ -22,6 +26,9 @@ export interface NewSession {
   /** Set when the session was created by a factor verification: it may change factors for a while. */
   privilegedUntil?: number | null;
   trustedDeviceId?: string | null;
+  /** How the account was authenticated (RFC 8176 names; docs/oidc.md): kept for the login portal. */
+  amr?: readonly string[];
+  acr?: string | null;
 }
 
 const insertSession = compiled((db, s: Slots<Omit<Insertable<SessionTable>, 'revoked_at'>>) =>
@@ -36,6 +43,8 @@ const insertSession = compiled((db, s: Slots<Omit<Insertable<SessionTable>, 'rev
     privileged_until: s.privileged_until,
     revoked_at: null,
     trusted_device_id: s.trusted_device_id,
+    amr: s.amr,
+    acr: s.acr,
   }),
 );
 const sessionById = compiled((db, s: Slots<{ id: string }>) =>
@@ -69,6 +78,8 @@ export class Sessions {
       last_seen_at: now,
       privileged_until: options.privilegedUntil ?? null,
       trusted_device_id: options.trustedDeviceId ?? null,
+      amr: options.amr?.join(' ') ?? null,
+      acr: options.acr ?? null,
     });
     return { token: issued.token, expiresAt: iso(expiresAt), scope: options.scope };
   }
@@ -98,6 +109,9 @@ export class Sessions {
       expiresAt: row.expires_at,
       privilegedUntil: row.privileged_until,
       trustedDeviceId: row.trusted_device_id,
+      createdAt: row.created_at,
+      amr: row.amr ? row.amr.split(' ') : ['pwd'],
+      acr: row.acr,
     };
   }
 

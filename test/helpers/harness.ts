@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
-import { buildApp, type AccountApi } from '../../server/app';
+import { buildApp, type AccountApi, type AppOptions } from '../../server/app';
 import { loadConfig, type Config } from '../../server/config';
 import { openDatabase, type Dialect, type DatabaseHandle } from '../../server/db/connect';
 import { migrateToLatest } from '../../server/db/migrate';
@@ -115,6 +115,8 @@ export interface TestApiOptions {
   smsProvider?: SmsProvider;
   /** Defaults to a silent logger; the secrets-in-logs test passes one that keeps every line. */
   logger?: Logger;
+  /** The OpenID provider's outgoing requests (back-channel logout). */
+  oidcFetch?: AppOptions['oidcFetch'];
 }
 
 /** One account API on a fresh database with a fixed clock, a real SMTP peer and real argon2id. */
@@ -138,6 +140,7 @@ export async function startTestApi(dialect: Dialect, options: TestApiOptions = {
     logger: options.logger ?? pino({ level: 'silent' }),
     mailTransport: options.mailTransport ?? smtpTransport(smtp.url),
     ...(options.smsProvider ? { smsProvider: options.smsProvider } : {}),
+    ...(options.oidcFetch ? { oidcFetch: options.oidcFetch } : {}),
   });
 
   const harness: TestApi = {

@@ -45,6 +45,10 @@ describe('readiness without a database', () => {
       expect(response.statusCode).toBe(503);
       expect(response.json()).toMatchObject({ error: { code: 'service_unavailable' } });
       expect((await api.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      // The login portal's provider cannot read its signing keys: the same retryable 503.
+      const discovery = await api.app.inject({ method: 'GET', url: '/.well-known/openid-configuration' });
+      expect(discovery.statusCode).toBe(503);
+      expect(discovery.json()).toMatchObject({ error: { code: 'service_unavailable' } });
     } finally {
       await api.close();
       await database.db.destroy();

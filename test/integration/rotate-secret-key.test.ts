@@ -41,6 +41,15 @@ forEachDialect(
       expect(counts).toEqual([
         { column: 'mfa_factors.secret', reEncrypted: 1, alreadyCurrent: 0, otherKey: 0, unreadable: 0 },
         { column: 'outbox.payload', reEncrypted: 1, alreadyCurrent: 0, otherKey: 0, unreadable: 0 },
+        // The login portal's first signing keys (ES256, RS256), made at the API's first start.
+        { column: 'oidc_keys.jwk_sealed', reEncrypted: 2, alreadyCurrent: 0, otherKey: 0, unreadable: 0 },
+        {
+          column: 'oidc_clients.secret_sealed',
+          reEncrypted: 0,
+          alreadyCurrent: 0,
+          otherKey: 0,
+          unreadable: 0,
+        },
       ]);
 
       const before = await snapshotTables(t().db, t().dialect);
@@ -48,6 +57,8 @@ forEachDialect(
       expect(again.map((c) => [c.column, c.reEncrypted, c.alreadyCurrent])).toEqual([
         ['mfa_factors.secret', 0, 1],
         ['outbox.payload', 0, 1],
+        ['oidc_keys.jwk_sealed', 0, 2],
+        ['oidc_clients.secret_sealed', 0, 0],
       ]);
       expect(await snapshotTables(t().db, t().dialect)).toEqual(before);
 
