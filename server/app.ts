@@ -366,7 +366,7 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
     activationPage(pages, activation);
     lifecyclePages(pages, changes);
   });
-  await app.register(portalPages, {});
+  await app.register(portalPages, { rendererDir: config.portalRendererDir });
 
   const oidc = await composeLoginPortal(app, context, keys, options.oidcFetch, {
     signup,

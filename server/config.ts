@@ -71,6 +71,8 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default('WEM Account <no-reply@wem.local>'),
   // Where users write for help; the desktop app shows it (GET /v1/info, docs/operations.md).
   SUPPORT_EMAIL: z.email('must be an email address').default('support@wem.io'),
+  // The built renderer the login portal serves (npm run build:renderer); default out/renderer here.
+  PORTAL_RENDERER_DIR: z.string().min(1).optional(),
   SMS_PROVIDER: z.enum(['outbox', 'twilio'], { message: 'must be outbox or twilio' }).default('outbox'),
   SMS_API_URL: httpUrl().optional(),
   SMS_ACCOUNT_SID: z
@@ -126,6 +128,8 @@ export interface Config {
   mailFrom: string;
   /** Where users write for help, announced to clients by GET /v1/info. */
   supportEmail: string;
+  /** The built renderer behind /portal/ (server/portal/pages.ts); undefined: out/renderer. */
+  portalRendererDir: string | undefined;
   sms:
     | { provider: 'outbox' }
     | {
@@ -200,6 +204,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     mailUrl: e.MAIL_URL,
     mailFrom: e.MAIL_FROM,
     supportEmail: e.SUPPORT_EMAIL,
+    portalRendererDir: e.PORTAL_RENDERER_DIR,
     sms:
       e.SMS_PROVIDER === 'twilio'
         ? {

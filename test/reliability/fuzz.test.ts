@@ -29,6 +29,13 @@ const pages = ['/activate', '/reset-password', '/confirm-email'];
  * redirect to it, a 404 for a file that is not there, or, where this checkout has no build, the 503
  * page that tells the operator to build it. Nothing else, whatever the input.
  */
+const portalPages = new Set([
+  'GET /portal',
+  'GET /portal/',
+  'GET /portal/index.html',
+  'GET /portal/assets/:file',
+]);
+
 function expectPortalPage(response: RawResponse, what: string): void {
   expect([200, 308, 404, 503], `${what} -> ${response.status}`).toContain(response.status);
   if (response.status === 503) expect(response.text, what).toContain('npm run build:renderer');
@@ -75,7 +82,7 @@ for (const dialect of dialects) {
               payload: body === undefined ? undefined : JSON.stringify(body),
             });
             const what = `${method} ${url} ${JSON.stringify(body)}`;
-            if (template.startsWith('/portal')) return expectPortalPage(response, what);
+            if (portalPages.has(route)) return expectPortalPage(response, what);
             expect(response.status, what).toBeLessThan(500);
             // The login portal speaks OAuth (its errors), HTML and the IPC envelope, not the JSON
             // API's error body (docs/api.md, "Login portal"): refused without a 5xx is what counts.
