@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { rm } from 'node:fs/promises';
 import * as oidc from 'openid-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -6,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer, launchChromium, seriousViolations } from '../helpers/browser';
 import { startTestApi, type TestApi } from '../helpers/harness';
 import { accountWithTotp, totpCode, type EnrolledAccount } from '../helpers/mfa';
+import { freePort } from '../helpers/ports';
 
 /**
  * A relying party that no one here wrote (openid-client) signs a user in through the WEM Login Portal
@@ -17,7 +17,7 @@ import { accountWithTotp, totpCode, type EnrolledAccount } from '../helpers/mfa'
 
 const polling = { timeout: 15_000 };
 /** The relying party's callback: never reached over the network, Playwright answers it. */
-const rp = 'http://127.0.0.1:9';
+const rp = 'http://127.0.0.1:47213';
 
 let outDir: string;
 let browser: Browser;
@@ -25,17 +25,6 @@ let api: TestApi;
 let issuer: string;
 let config: oidc.Configuration;
 let account: EnrolledAccount;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   outDir = await buildRenderer();
@@ -234,6 +223,122 @@ describe('openid-client signs a user in through the portal in Chromium', () => {
     const devices = await api.db.selectFrom('trusted_devices').select('revoked_at').execute();
     expect(devices.length).toBeGreaterThan(0);
     expect(devices.every((device) => device.revoked_at !== null)).toBe(true);
+    await context.close();
+  });
+});
+
+describe('a third-party client and a first sign-in through a relying party', () => {
+  it('asks for consent for a client that is not WEM’s own: allowed gives a code, denied tells the client', async () => {
+    await api.api.clients.add({
+      id: 'acme-reports',
+      name: 'Acme Reports',
+      redirectUris: [`${rp}/acme/callback`],
+      postLogoutRedirectUris: [],
+      public: true,
+      firstParty: false,
+      backchannelLogoutUri: undefined,
+      launchUrl: undefined,
+    });
+    const acme = await oidc.discovery(new URL(issuer), 'acme-reports', undefined, oidc.None(), {
+      execute: [oidc.allowInsecureRequests],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const { page, reached, problems } = await rpWindow(context);
+    const ask = async () => {
+      const verifier = oidc.randomPKCECodeVerifier();
+      const state = oidc.randomState();
+      const url = oidc.buildAuthorizationUrl(acme, {
+        redirect_uri: `${rp}/acme/callback`,
+        scope: 'openid email profile',
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        state,
+      });
+      return { url, verifier, state };
+    };
+
+    api.clock.advance(60_000);
+    const allowed = await ask();
+    await page.goto(allowed.url.href);
+    await signInScreen(page);
+    await page.getByRole('radio', { name: 'Authenticator app' }).check();
+    await page.getByRole('button', { name: 'Enter the code from your app' }).click();
+    await page.getByLabel('Code', { exact: true }).fill(await totpCode(account.totpSecret, api));
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    const question = page.getByRole('heading', {
+      level: 2,
+      name: 'Allow Acme Reports to use your WEM account?',
+    });
+    await expect.poll(() => question.isVisible(), polling).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await expect
+      .poll(() => reached.find((url) => url.startsWith(`${rp}/acme/callback`)), polling)
+      .toBeDefined();
+    const callback = new URL(reached.find((url) => url.startsWith(`${rp}/acme/callback`))!);
+    const tokens = await oidc.authorizationCodeGrant(acme, callback, {
+      pkceCodeVerifier: allowed.verifier,
+      expectedState: allowed.state,
+      idTokenExpected: true,
+    });
+    expect(tokens.claims()?.acr).toBe('urn:wem:acr:mfa');
+
+    await context.close();
+
+    // Another person, who says no: the client hears access_denied and gets no code.
+    const other = await accountWithTotp(api);
+    const second = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const window2 = await rpWindow(second);
+    const denied = await ask();
+    await window2.page.goto(denied.url.href);
+    const signIn = window2.page.getByRole('heading', { level: 2, name: 'Sign in' });
+    await expect.poll(() => signIn.isVisible(), polling).toBe(true);
+    await window2.page.getByLabel('Email').fill(other.email);
+    await window2.page.getByLabel('Password').fill(other.password);
+    await window2.page.getByRole('button', { name: 'Sign in' }).click();
+    await window2.page.getByRole('radio', { name: 'Authenticator app' }).check();
+    await window2.page.getByRole('button', { name: 'Enter the code from your app' }).click();
+    await window2.page.getByLabel('Code', { exact: true }).fill(await totpCode(other.totpSecret, api));
+    await window2.page.getByRole('button', { name: 'Confirm' }).click();
+    const question2 = window2.page.getByRole('heading', {
+      level: 2,
+      name: 'Allow Acme Reports to use your WEM account?',
+    });
+    await expect.poll(() => question2.isVisible(), polling).toBe(true);
+    await window2.page.getByRole('button', { name: 'Deny' }).click();
+    await expect
+      .poll(() => window2.reached.find((url) => url.startsWith(`${rp}/acme/callback`)), polling)
+      .toBeDefined();
+    const refusal = new URL(window2.reached.find((url) => url.startsWith(`${rp}/acme/callback`))!);
+    expect(refusal.searchParams.get('error')).toBe('access_denied');
+    expect(refusal.searchParams.get('code')).toBeNull();
+    expect([...problems, ...window2.problems]).toEqual([]);
+    await second.close();
+  });
+
+  it('takes a new account through its first MFA set-up, then on to the client', async () => {
+    const fresh = await api.activeAccount();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const { page, reached, problems } = await rpWindow(context);
+    const request = await authorization();
+    await page.goto(request.url.href);
+    const title = page.getByRole('heading', { level: 2, name: 'Sign in' });
+    await expect.poll(() => title.isVisible(), polling).toBe(true);
+    await page.getByLabel('Email').fill(fresh.email);
+    await page.getByLabel('Password').fill(fresh.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('radio', { name: /Authenticator app/ }).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    const secret = (await page.getByLabel('Authenticator key', { exact: true }).inputValue()).replace(
+      /\s/g,
+      '',
+    );
+    await page.getByLabel('Code', { exact: true }).fill(await totpCode(secret, api));
+    await page.getByRole('button', { name: 'Confirm and turn on' }).click();
+    await page.getByRole('button', { name: 'Skip for now' }).click();
+    const tokens = await exchange(await callbackOf(reached), request);
+    expect(tokens.claims()?.amr).toEqual(['pwd', 'otp', 'mfa']);
+    expect(problems).toEqual([]);
     await context.close();
   });
 });

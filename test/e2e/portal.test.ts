@@ -1,46 +1,50 @@
 import { rm } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer, launchChromium, seriousViolations } from '../helpers/browser';
-import { listeningApi } from '../helpers/desktop';
-import { uniqueEmail, type TestApi } from '../helpers/harness';
-import { accountWithTotp, lastCodeMailedTo, totpCode } from '../helpers/mfa';
-import { consentClient, startPortalStandIn, type PortalStandIn } from '../helpers/portal-stand-in';
+import { startTestApi, uniqueEmail, type TestApi } from '../helpers/harness';
+import { lastCodeMailedTo, totpCode } from '../helpers/mfa';
+import { freePort } from '../helpers/ports';
 import { activationTokenIn } from '../helpers/smtp-peer';
 
 /**
  * The WEM Login Portal's pages in Debian's Chromium: the desktop's own renderer, served at /portal/ by
- * server/portal/pages.ts, in portal mode (HTTP bridge, no authenticator, no server setting). Until the
- * API's portal bridge is merged, the calls go to test/helpers/portal-stand-in.ts (the desktop services
- * router behind the portal's HTTP shape) against a real account API and its SMTP peer.
+ * server/portal/pages.ts, in portal mode (HTTP bridge, no authenticator, no server setting), talking to
+ * the API's own portal bridge (server/portal/bridge.ts) with its cookies. The API listens on a real
+ * port and that address is its PUBLIC_URL, as in production. A relying party's sign-in through these
+ * pages is test/e2e/portal-oidc.test.ts.
  */
 
 const polling = { timeout: 10_000 };
 
 let outDir: string;
 let browser: Browser;
-let api: TestApi & { url: string };
-let portal: PortalStandIn;
+let context: BrowserContext | undefined;
+let api: TestApi;
+let portal: { url: string };
 
 beforeAll(async () => {
   outDir = await buildRenderer();
-  api = await listeningApi();
-  portal = await startPortalStandIn({ rendererDir: outDir, apiUrl: api.url });
+  const port = await freePort();
+  portal = { url: `http://127.0.0.1:${port}` };
+  api = await startTestApi('sqlite', { env: { PUBLIC_URL: portal.url, PORTAL_RENDERER_DIR: outDir } });
+  await api.api.app.listen({ port, host: '127.0.0.1' });
   browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await portal?.close();
   await api?.close();
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
 
 /** A browser tab on the portal, collecting script errors and CSP violations as they happen. */
 async function openPortal(address: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+  // One browser profile for the whole journey: its tabs share the portal's cookies.
+  context ??= await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+  const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(error.message));
@@ -178,100 +182,7 @@ describe('the WEM Login Portal in a browser', () => {
     await page.close();
   }, 60_000);
 
-  it('hands an OpenID Connect sign-in back to the server after the password on a trusted computer', async () => {
-    const { page, problems } = await openPortal('/portal/?interaction=abc');
-    // A relying party sent the browser here: the sign-in is asked even with a session at hand.
-    await reached(page, 'Sign in');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.url(), polling).toBe(`${portal.url}/portal/interaction/abc/continue`);
-    expect(portal.continued).toEqual(['abc']);
-    expect(problems).toEqual([]);
-    await page.close();
-  });
-
-  it('hands the sign-in back after the factor step, and after a first MFA set-up', async () => {
-    api.clock.set(Date.now());
-    const enrolled = await accountWithTotp(api);
-    const { page, problems } = await openPortal('/portal/?interaction=factor1');
-    await reached(page, 'Sign in');
-    await page.getByLabel('Email').fill(enrolled.email);
-    await page.getByLabel('Password').fill(enrolled.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await reached(page, 'Confirm it is you');
-    await page.getByRole('radio', { name: 'Authenticator app' }).check();
-    await page.getByRole('button', { name: 'Enter the code from your app' }).click();
-    await reached(page, 'Enter your code');
-    await page.getByLabel('Code', { exact: true }).fill(await totpCode(enrolled.totpSecret, api));
-    await page.getByRole('button', { name: 'Confirm' }).click();
-    await expect.poll(() => page.url(), polling).toBe(`${portal.url}/portal/interaction/factor1/continue`);
-    await page.close();
-
-    // A new account's first sign-in through a relying party: the set-up comes first, then the client.
-    const fresh = await api.activeAccount();
-    const setup = await openPortal('/portal/?interaction=setup1');
-    await reached(setup.page, 'Sign in');
-    await setup.page.getByLabel('Email').fill(fresh.email);
-    await setup.page.getByLabel('Password').fill(fresh.password);
-    await setup.page.getByRole('button', { name: 'Sign in' }).click();
-    await reached(setup.page, 'Set up multi-factor authentication');
-    await setup.page.getByRole('radio', { name: /Authenticator app/ }).check();
-    await setup.page.getByRole('button', { name: 'Continue' }).click();
-    await reached(setup.page, 'Set up an authenticator app');
-    const secret = (await setup.page.getByLabel('Authenticator key', { exact: true }).inputValue()).replace(
-      /\s/g,
-      '',
-    );
-    await setup.page.getByLabel('Code', { exact: true }).fill(await totpCode(secret, api));
-    await setup.page.getByRole('button', { name: 'Confirm and turn on' }).click();
-    await reached(setup.page, 'Add a second factor');
-    await setup.page.getByRole('button', { name: 'Skip for now' }).click();
-    await expect
-      .poll(() => setup.page.url(), polling)
-      .toBe(`${portal.url}/portal/interaction/setup1/continue`);
-    expect(portal.continued).toEqual(['abc', 'factor1', 'setup1']);
-    expect([...problems, ...setup.problems]).toEqual([]);
-    await setup.page.close();
-  }, 60_000);
-
-  it('asks for consent for a third-party client and goes where the server says', async () => {
-    const { page, problems } = await openPortal(`/portal/?interaction=${consentClient.uid}&consent=1`);
-    await reached(page, 'Allow Acme Reports to use your WEM account?', 'portal-consent');
-    const asked = await page
-      .getByRole('list', { name: 'What the app asks for' })
-      .getByRole('listitem')
-      .allInnerTexts();
-    expect(asked).toEqual([
-      "Know that it is you (your WEM account's id, not your password)",
-      'See your email address',
-      'See your name and language',
-      'Keep this access while you are not using it, until you sign out there',
-    ]);
-    await page.getByRole('button', { name: 'Allow' }).click();
-    await expect.poll(() => page.url(), polling).toBe(`${portal.url}/relying-party/callback?approved=true`);
-    expect(portal.consentAnswers).toEqual([{ uid: consentClient.uid, approve: true }]);
-    expect(problems).toEqual([]);
-    await page.close();
-
-    const denied = await openPortal(`/portal/?interaction=${consentClient.uid}&consent=1`);
-    await reached(denied.page, 'Allow Acme Reports to use your WEM account?');
-    await denied.page.getByRole('button', { name: 'Deny' }).click();
-    await expect
-      .poll(() => denied.page.url(), polling)
-      .toBe(`${portal.url}/relying-party/callback?approved=false`);
-    expect(portal.consentAnswers.at(-1)).toEqual({ uid: consentClient.uid, approve: false });
-    await denied.page.close();
-
-    // An interaction the server no longer knows: said so, nothing to approve.
-    const gone = await openPortal('/portal/?interaction=expired-one&consent=1');
-    await reached(gone.page, 'This request cannot be continued');
-    expect(await gone.page.getByRole('button', { name: 'Allow' }).count()).toBe(0);
-    await gone.page.close();
-  });
-
   it('sends every call with the CSRF header, which a page of another origin cannot add', async () => {
-    expect(portal.refusedCalls).toEqual([]);
     const { page } = await openPortal('/portal/');
     await reached(page, 'My details');
     // What a cross-site form or a script elsewhere could send: no custom header, a foreign Origin.
@@ -281,7 +192,14 @@ describe('the WEM Login Portal in a browser', () => {
       body: '{}',
     });
     expect(status.status).toBe(403);
-    expect(portal.refusedCalls).toEqual(['me.get']);
+    expect(await status.json()).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    // Without the header, from the right origin, it is refused just the same.
+    const bare = await fetch(`${portal.url}/portal/api/me.get`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: portal.url },
+      body: '{}',
+    });
+    expect(bare.status).toBe(403);
     await page.close();
   });
 
@@ -305,7 +223,6 @@ describe('the WEM Login Portal in a browser', () => {
     // Signed in on the trusted computer, and left on the portal's own My details.
     await reached(page, 'My details');
     expect(page.url()).toBe(`${portal.url}/portal/?interaction=..%2F..%2Fv1%2Flogout`);
-    expect(portal.continued).toEqual(['abc', 'factor1', 'setup1']);
     expect(problems).toEqual([]);
     await page.close();
   });
