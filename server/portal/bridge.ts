@@ -107,6 +107,12 @@ export function portalBridge(app: ApiInstance, s: PortalServices): void {
 
     'settings.get': async (_payload, call) => settingsView(call),
 
+    // What GET /v1/info tells the desktop app: the texts of the expired-link and help screens.
+    'server.info': async () => ({
+      activationLinkValidSeconds: Math.floor(ctx.config.activationLinkTtlMs / 1000),
+      supportEmail: ctx.config.supportEmail,
+    }),
+
     'settings.update': async (patch, call) => {
       if (patch.serverUrl !== undefined) throw new PortalRefusal('not_available');
       if (patch.language !== undefined)
@@ -180,6 +186,12 @@ export function portalBridge(app: ApiInstance, s: PortalServices): void {
         setCookie(call.reply, cookies.trusted, answer.trustedDevice.token, { secure, maxAge: seconds });
       }
       return { state: 'authenticated', trustedComputer: answer.trustedDevice !== undefined };
+    },
+
+    // "Back to sign in" while a factor is owed: the browser forgets the login (its cookie) as main does.
+    'login.cancel': async (_payload, call) => {
+      clearCookie(call.reply, cookies.login, secure);
+      return {};
     },
 
     'session.logout': async (_payload, call) => {

@@ -2,7 +2,7 @@ import { generate } from 'otplib';
 import { expect, it } from 'vitest';
 import { activationTokenIn } from '../helpers/smtp-peer';
 import { forEachDialect, uniqueEmail } from '../helpers/harness';
-import { lastCodeMailedTo } from '../helpers/mfa';
+import { accountWithTotp, lastCodeMailedTo } from '../helpers/mfa';
 import { PortalBrowser } from '../helpers/portal-browser';
 
 // The portal's bridge (docs/api.md, "The portal's bridge"): the renderer's IPC channels over
@@ -110,6 +110,29 @@ forEachDialect('the portal bridge', (t) => {
     );
     expect((await browser.call('login.start', { email: 'x@example.net' })).error.code).toBe(
       'validation_failed',
+    );
+  });
+
+  it('tells the page the activation link lifetime and support address, and forgets a login on "Back to sign in"', async () => {
+    const browser = new PortalBrowser(t().api, t().config.publicUrl);
+    expect((await browser.call('server.info')).value).toEqual({
+      activationLinkValidSeconds: t().config.activationLinkTtlMs / 1000,
+      supportEmail: t().config.supportEmail,
+    });
+    const account = await t().activeAccount();
+    const enrolled = await browser.call('login.start', { email: account.email, password: account.password });
+    expect(enrolled.value.state).toBe('mfa_enrollment_required');
+    // A login that owes a factor keeps its id in a cookie; cancelling drops it.
+    const owing = await accountWithTotp(t());
+    const other = new PortalBrowser(t().api, t().config.publicUrl);
+    expect(
+      (await other.call('login.start', { email: owing.email, password: owing.password })).value.state,
+    ).toBe('mfa_required');
+    expect(other.cookie('wem_login')).toBeDefined();
+    expect((await other.call('login.cancel')).ok).toBe(true);
+    expect(other.cookie('wem_login')).toBeUndefined();
+    expect((await other.call('login.challenge', { factorId: owing.totpFactorId })).error.code).toBe(
+      'no_login_in_progress',
     );
   });
 });
