@@ -145,8 +145,7 @@ export class PasswordResets {
 
   async challenge(resetId: string, factorId: string, ip: string | null): Promise<ChallengeResponse> {
     const { flow } = await this.resetFlow(resetId);
-    const factor = await this.challenges.factorFor(this.ctx.db, flow, factorId);
-    return this.challenges.send(flow, factor, await accountForMail(this.ctx.db, flow.account_id), ip);
+    return this.challenges.challenge(flow, factorId, ip);
   }
 
   /** Proves a factor for the reset: no session is made, the flow is marked as proven (completed). */
