@@ -6,6 +6,7 @@ import { buildRenderer, launchChromium, seriousViolations } from '../helpers/bro
 import { startTestApi, type TestApi } from '../helpers/harness';
 import { accountWithTotp, totpCode, type EnrolledAccount } from '../helpers/mfa';
 import { freePort } from '../helpers/ports';
+import { authorizationRequest, type AuthorizationRequest } from '../helpers/portal-browser';
 
 /**
  * A relying party that no one here wrote (openid-client) signs a user in through the WEM Login Portal
@@ -56,28 +57,17 @@ afterAll(async () => {
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
 
-interface Authorization {
-  url: URL;
-  verifier: string;
-  state: string;
-  nonce: string;
-}
+/** An authorization request as the relying party makes it (PKCE S256, state, nonce) to its callback. */
+const authorization = (extra: Record<string, string> = {}): Promise<AuthorizationRequest> =>
+  authorizationRequest(config, extra, `${rp}/callback`);
 
-async function authorization(extra: Record<string, string> = {}): Promise<Authorization> {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const nonce = oidc.randomNonce();
-  const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: `${rp}/callback`,
-    scope: 'openid email profile offline_access',
-    prompt: 'consent',
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-    nonce,
-    ...extra,
-  });
-  return { url, verifier, state, nonce };
+/** The factor step with the authenticator app's code. */
+async function enterTotp(page: Page, secret: string, trust = false): Promise<void> {
+  await page.getByRole('radio', { name: 'Authenticator app' }).check();
+  await page.getByRole('button', { name: 'Enter the code from your app' }).click();
+  await page.getByLabel('Code', { exact: true }).fill(await totpCode(secret, api));
+  if (trust) await page.getByLabel('Trust this computer (skip MFA for a week)').check();
+  await page.getByRole('button', { name: 'Confirm' }).click();
 }
 
 /** A browser window whose requests to the relying party are answered here and remembered. */
@@ -117,7 +107,7 @@ async function callbackOf(reached: string[]): Promise<URL> {
   return new URL(reached.find((url) => url.startsWith(`${rp}/callback`))!);
 }
 
-function exchange(callback: URL, request: Authorization) {
+function exchange(callback: URL, request: AuthorizationRequest) {
   return oidc.authorizationCodeGrant(config, callback, {
     pkceCodeVerifier: request.verifier,
     expectedState: request.state,
@@ -138,11 +128,7 @@ describe('openid-client signs a user in through the portal in Chromium', () => {
     await expect.poll(() => new URL(page.url()).pathname, polling).toBe('/portal/');
     await signInScreen(page);
 
-    await page.getByRole('radio', { name: 'Authenticator app' }).check();
-    await page.getByRole('button', { name: 'Enter the code from your app' }).click();
-    await page.getByLabel('Code', { exact: true }).fill(await totpCode(account.totpSecret, api));
-    await page.getByLabel('Trust this computer (skip MFA for a week)').check();
-    await page.getByRole('button', { name: 'Confirm' }).click();
+    await enterTotp(page, account.totpSecret, true);
 
     const tokens = await exchange(await callbackOf(reached), request);
     const claims = tokens.claims();
@@ -191,10 +177,7 @@ describe('openid-client signs a user in through the portal in Chromium', () => {
     await page.goto(request.url.href);
     await expect.poll(() => new URL(page.url()).pathname, polling).toBe('/portal/');
     await signInScreen(page);
-    await page.getByRole('radio', { name: 'Authenticator app' }).check();
-    await page.getByRole('button', { name: 'Enter the code from your app' }).click();
-    await page.getByLabel('Code', { exact: true }).fill(await totpCode(account.totpSecret, api));
-    await page.getByRole('button', { name: 'Confirm' }).click();
+    await enterTotp(page, account.totpSecret);
     const tokens = await exchange(await callbackOf(reached), request);
     expect(tokens.claims()?.acr).toBe('urn:wem:acr:mfa');
     expect(tokens.claims()?.amr).toEqual(['pwd', 'otp', 'mfa']);
@@ -261,10 +244,7 @@ describe('a third-party client and a first sign-in through a relying party', () 
     const allowed = await ask();
     await page.goto(allowed.url.href);
     await signInScreen(page);
-    await page.getByRole('radio', { name: 'Authenticator app' }).check();
-    await page.getByRole('button', { name: 'Enter the code from your app' }).click();
-    await page.getByLabel('Code', { exact: true }).fill(await totpCode(account.totpSecret, api));
-    await page.getByRole('button', { name: 'Confirm' }).click();
+    await enterTotp(page, account.totpSecret);
     const question = page.getByRole('heading', {
       level: 2,
       name: 'Allow Acme Reports to use your WEM account?',
@@ -296,10 +276,7 @@ describe('a third-party client and a first sign-in through a relying party', () 
     await window2.page.getByLabel('Email').fill(other.email);
     await window2.page.getByLabel('Password').fill(other.password);
     await window2.page.getByRole('button', { name: 'Sign in' }).click();
-    await window2.page.getByRole('radio', { name: 'Authenticator app' }).check();
-    await window2.page.getByRole('button', { name: 'Enter the code from your app' }).click();
-    await window2.page.getByLabel('Code', { exact: true }).fill(await totpCode(other.totpSecret, api));
-    await window2.page.getByRole('button', { name: 'Confirm' }).click();
+    await enterTotp(window2.page, other.totpSecret);
     const question2 = window2.page.getByRole('heading', {
       level: 2,
       name: 'Allow Acme Reports to use your WEM account?',
