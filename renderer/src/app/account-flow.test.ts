@@ -156,6 +156,18 @@ describe('the account flow', () => {
     });
   });
 
+  it('starts the portal at the reset or the address confirmation when its address carries such a link', () => {
+    const none = { interaction: undefined, consent: false, activationToken: undefined };
+    expect(firstFlow({ ...none, mailLink: { kind: 'reset-password', token: 'a.b' } }).screen).toEqual({
+      name: 'resetLink',
+      token: 'a.b',
+    });
+    expect(firstFlow({ ...none, mailLink: { kind: 'confirm-email', token: 'a.b' } }).screen).toEqual({
+      name: 'confirmEmail',
+      token: 'a.b',
+    });
+  });
+
   it('asks for the sign-in again when a relying party wants a fresh one, even with a session', () => {
     expect(after({ type: 'status', signedIn: true, scope: 'full', stayOnSignIn: true }).screen).toEqual({
       name: 'signIn',

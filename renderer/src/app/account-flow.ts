@@ -85,11 +85,13 @@ export function firstFlow(start: {
   interaction: string | undefined;
   consent: boolean;
   activationToken: string | undefined;
+  mailLink?: { kind: 'reset-password' | 'confirm-email'; token: string } | undefined;
 }): AccountFlow {
   if (start.consent && start.interaction)
     return { tab: 'account', screen: { name: 'consent', uid: start.interaction } };
   if (start.activationToken)
     return { tab: 'account', screen: { name: 'activation', token: start.activationToken } };
+  if (start.mailLink) return { tab: 'account', screen: screenFor(start.mailLink) };
   return initialFlow;
 }
 
