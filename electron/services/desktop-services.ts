@@ -85,9 +85,10 @@ export function createDesktopServices(options: DesktopServicesOptions): DesktopS
       ...loginHandlers({ server, session, trusted, settings, login, deviceName: options.deviceName }),
       ...account,
       ...lifecycleHandlers({ server, session, trusted, settings, reset }),
-      // Signing out also drops a login that still owes a factor.
+      // Signing out also drops a login that still owes a factor, and a password reset under way.
       'session.logout': (request) => {
         login.cancel();
+        reset.cancel();
         return account['session.logout'](request);
       },
     },

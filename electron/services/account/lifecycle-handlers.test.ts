@@ -222,7 +222,7 @@ describe('account lifecycle through the desktop services, against a real account
     });
   });
 
-  it('forgets a reset under way when it runs out, when the user goes back and when the server changes', async () => {
+  it('forgets a reset under way when it runs out, when the user goes back, at sign-out and when the server changes', async () => {
     const services = launch();
     const account = await trustedAccount(services);
     await value(services, 'password.forgot', { email: account.email });
@@ -254,6 +254,14 @@ describe('account lifecycle through the desktop services, against a real account
     });
 
     await value(services, 'password.openReset', { input: link });
+    await value(services, 'session.logout');
+    expect(await refused(services, 'password.challenge', { factorId: account.factorId })).toMatchObject({
+      code: 'no_reset_in_progress',
+    });
+
+    // One link starts at most 3 factor steps (docs/api.md): a new link for the last case.
+    await value(services, 'password.forgot', { email: account.email });
+    await value(services, 'password.openReset', { input: await newestLink(account.email, 'reset-password') });
     await value(services, 'settings.update', { serverUrl: api.url });
     expect(await refused(services, 'password.completeReset', { password: newPassword })).toMatchObject({
       code: 'no_reset_in_progress',
