@@ -20,7 +20,8 @@ import { linkIn } from '../helpers/smtp-peer';
  * and is photographed for docs/screenshots (UPDATE_SCREENSHOTS=1 only).
  */
 
-const polling = { timeout: 10_000 };
+// Generous: the whole suite runs beside this file on two cores, and every sign-in hashes a password.
+const polling = { timeout: 20_000 };
 const newPassword = 'copper lagoon whistle';
 
 let outDir: string;
@@ -52,7 +53,7 @@ async function relaunch(): Promise<void> {
 
 async function openApp(): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1100, height: 820 }, colorScheme: 'light' });
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(20_000);
   await page.goto(host.url);
   return page;
 }
@@ -183,6 +184,8 @@ describe('the account lifecycle in the desktop UI against a real account API', (
     await signIn(page, account.email, account.password, account);
 
     await page.getByRole('button', { name: 'Edit details' }).click();
+    // The form takes the place of the details it edits.
+    await expect.poll(() => page.getByText('Jane Doe').isVisible(), polling).toBe(false);
     await page.getByLabel('First name').fill('Janet');
     await page.getByLabel('Company (optional)').fill('Acme');
     await page.getByLabel('Language').selectOption('nl');

@@ -3,6 +3,7 @@ import {
   Suspense,
   useCallback,
   useEffect,
+  useLayoutEffect,
   useReducer,
   useRef,
   useState,
@@ -111,10 +112,12 @@ export function App() {
     if (wasInProgress.current && !loginInProgress) void invoke('login.cancel', {});
     wasInProgress.current = loginInProgress;
   }, [loginInProgress]);
-  // Likewise a password reset's resetId (docs/security.md 73).
+  // Likewise a password reset's resetId (docs/security.md 73). A layout effect: it runs before the
+  // effects of the screen that follows, so a new link opened at once (a deep link arriving during a
+  // reset) reaches main after this cancel, never before it.
   const resetInProgress = isResetInProgress(screen);
   const wasResetting = useRef(false);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (wasResetting.current && !resetInProgress) void invoke('password.cancelReset', {});
     wasResetting.current = resetInProgress;
   }, [resetInProgress]);

@@ -93,25 +93,26 @@ export function MyDetailsScreen({
                   }}
                   onCancel={() => setEditing(false)}
                 />
-              ) : null}
-              <dl className="details" hidden={editing}>
-                <dt>{t('account.name')}</dt>
-                <dd>
-                  {shown.firstName} {shown.lastName}
-                </dd>
-                <dt>{t('account.email')}</dt>
-                <dd>{shown.email}</dd>
-                {shown.company ? (
-                  <>
-                    <dt>{t('account.company')}</dt>
-                    <dd>{shown.company}</dd>
-                  </>
-                ) : null}
-                <dt>{t('profile.language')}</dt>
-                <dd>{shown.locale === 'nl' ? 'Nederlands' : 'English'}</dd>
-                <dt>{t('account.memberSince')}</dt>
-                <dd>{date(shown.createdAt)}</dd>
-              </dl>
+              ) : (
+                <dl className="details">
+                  <dt>{t('account.name')}</dt>
+                  <dd>
+                    {shown.firstName} {shown.lastName}
+                  </dd>
+                  <dt>{t('account.email')}</dt>
+                  <dd>{shown.email}</dd>
+                  {shown.company ? (
+                    <>
+                      <dt>{t('account.company')}</dt>
+                      <dd>{shown.company}</dd>
+                    </>
+                  ) : null}
+                  <dt>{t('profile.language')}</dt>
+                  <dd>{shown.locale === 'nl' ? 'Nederlands' : 'English'}</dd>
+                  <dt>{t('account.memberSince')}</dt>
+                  <dd>{date(shown.createdAt)}</dd>
+                </dl>
+              )}
               {editing ? null : (
                 <div className="actions">
                   <Button
