@@ -194,6 +194,28 @@ describe('account lifecycle through the desktop services, against a real account
     expectNoSecretInReplies([account.secret]);
   });
 
+  it('resets an account that never enrolled a factor with the link alone, and asks it to enroll next', async () => {
+    const services = launch();
+    const email = uniqueEmail('unenrolled');
+    await value(services, 'signup.create', {
+      firstName: 'Jan',
+      lastName: 'Smit',
+      email,
+      password,
+      acceptTerms: true,
+    });
+    const [mail] = await api.mailsTo(email);
+    if (!mail) throw new Error('no activation mail');
+    await value(services, 'activation.activate', { input: linkIn(mail) });
+    await value(services, 'password.forgot', { email });
+    const link = await newestLink(email, 'reset-password');
+    expect(await value(services, 'password.openReset', { input: link })).toMatchObject({ factors: [] });
+    expect(await value(services, 'password.completeReset', { password: newPassword })).toEqual({});
+    expect(await value(services, 'login.start', { email, password: newPassword })).toEqual({
+      state: 'mfa_enrollment_required',
+    });
+  });
+
   it('takes the link as a deep link, a pasted http link or the bare token, and refuses other links locally', async () => {
     const services = launch();
     const account = await trustedAccount(services);

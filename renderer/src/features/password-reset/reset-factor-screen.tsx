@@ -30,11 +30,17 @@ export function ResetFactorScreen({
   const tr = (key: string, options?: Record<string, unknown>) => t(key, options ?? {});
 
   async function submitCode() {
-    const result = await verify.run(() => invoke('password.verify', { factorId: chosen, code }));
+    const result = await verify.run(
+      () => invoke('password.verify', { factorId: chosen, code }),
+      ['too_many_attempts'],
+    );
     if (result.ok) onProven();
   }
 
   const deadEnd = resetDeadEnds.includes(verify.code ?? '') || resetDeadEnds.includes(send.code ?? '');
+  // The login's words for this code say "start the sign-in again"; here a new link is the way on.
+  const tooMany =
+    verify.code === 'too_many_attempts' ? <Alert tone="error">{t('resetFactor.tooMany')}</Alert> : null;
   const askAgain = <Button onClick={onAskAgain}>{t('resetLink.askAgain')}</Button>;
 
   if (!challenge || !factor) {
@@ -85,6 +91,7 @@ export function ResetFactorScreen({
         factor={factor}
         challenge={challenge}
         onSubmit={() => void submitCode()}
+        extra={tooMany}
         submit={deadEnd ? askAgain : undefined}
         links={
           <Button variant="link" onClick={onSignIn}>
