@@ -91,6 +91,7 @@ export const clientErrorCatalogue = {
   invalid_request: { message: 'The app sent a request it should not have. Restart the app.' },
   forbidden_sender: { message: 'This request did not come from the WEM Account app.' },
   no_login_in_progress: { message: 'Start the sign-in again.' },
+  no_reset_in_progress: { message: 'Open the link from the password reset mail again.' },
   invalid_otpauth: { message: 'This is not a valid authenticator link or entry.' },
   wrong_password: { message: 'The password for this file is not correct. Nothing was imported.' },
   password_required: { message: 'This file is protected by a password. Enter it to import.' },

@@ -10,15 +10,20 @@ import {
   addFactorResponse,
   challengeResponse,
   devicesResponse,
+  emailConfirmedResponse,
   factorView,
   loginFactor,
   meResponse,
   mfaResetRequested,
   resendResponse,
+  resetFactorVerified,
+  resetSentResponse,
   serverInfo,
   sessionScope,
   signupRequest,
   stepUpVerified,
+  updateMeRequest,
+  verificationSentResponse,
 } from './http';
 
 /**
@@ -31,6 +36,9 @@ import {
 const none = z.object({}).strict();
 const done = z.object({}).strict();
 const code = z.string().trim().min(1).max(40);
+/** A token, or the whole link pasted from a mail (http(s)://… or wem-account://…). */
+const pastedLink = z.string().trim().min(1).max(2000);
+const password = z.string().min(1).max(4096);
 
 export const serverUrlField = z.string().trim().min(1).max(2000);
 
@@ -102,6 +110,25 @@ export const ipcChannels = {
   'login.requestMfaReset': channel(z.object({ reason: z.string().max(2000) }).strict(), mfaResetRequested),
   /** "Back to sign in" from a login that still owes a factor: main forgets it (nothing is sent). */
   'login.cancel': channel(none, done),
+  /**
+   * Forgot password (docs/api.md "Account lifecycle"). The answer is the same for every address. The
+   * link's resetId stays in main like a loginId; the renderer only learns which factors to choose from
+   * (none: the link alone will do, the account never finished enrolling).
+   */
+  'password.forgot': channel(
+    z.object({ email: z.string().trim().min(1).max(400) }).strict(),
+    resetSentResponse,
+  ),
+  'password.openReset': channel(
+    z.object({ input: pastedLink }).strict(),
+    z.object({ expiresAt: z.string(), factors: z.array(loginFactor) }),
+  ),
+  'password.challenge': channel(z.object({ factorId: idField }).strict(), challengeResponse),
+  'password.verify': channel(z.object({ factorId: idField, code }).strict(), resetFactorVerified),
+  /** Uses the link: every session and trusted computer of the account ends, this app's too. */
+  'password.completeReset': channel(z.object({ password }).strict(), done),
+  /** "Back to sign in" from a reset under way: main forgets its resetId (nothing is sent). */
+  'password.cancelReset': channel(none, done),
   /** Explicit sign-out: ends the session and forgets this computer (keychain entry and server side). */
   'session.logout': channel(none, done),
   'me.get': channel(none, meResponse),
@@ -113,6 +140,18 @@ export const ipcChannels = {
     none,
     z.object({ me: meResponse, devices: devicesResponse.nullable(), savedAt: z.string() }).nullable(),
   ),
+  /** Name, company and language; only the fields given change (PATCH /v1/me). */
+  'me.update': channel(updateMeRequest.strict(), meResponse),
+  /** Privileged: this session stays, every other session and trusted computer ends (this one's too). */
+  'me.changePassword': channel(z.object({ currentPassword: password, newPassword: password }).strict(), done),
+  'me.changeEmail': channel(
+    z.object({ newEmail: z.string().trim().min(1).max(400), password }).strict(),
+    verificationSentResponse,
+  ),
+  /** The token, or the whole confirm-email link pasted from the mail to the new address. */
+  'me.confirmEmail': channel(z.object({ input: pastedLink }).strict(), emailConfirmedResponse),
+  /** Privileged: removes the account; this app is signed out and forgets this computer's trust. */
+  'me.delete': channel(z.object({ password }).strict(), done),
   'factors.add': channel(addFactorRequest, addFactorResponse),
   'factors.verify': channel(
     z.object({ factorId: idField, code }).strict(),
@@ -148,7 +187,10 @@ export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError
 /** Events main sends to the renderer. */
 export const ipcEvents = {
   /** A wem-account:// link was opened (second instance, open-url, or the web host's stand-in). */
-  deepLink: z.object({ kind: z.literal('activate'), token: z.string().max(400) }),
+  deepLink: z.object({
+    kind: z.enum(['activate', 'reset-password', 'confirm-email']),
+    token: z.string().max(400),
+  }),
   connectivity: z.object({ online: z.boolean() }),
   /** The session ended without the user asking (expired, revoked elsewhere): show sign-in. */
   sessionEnded: z.object({ reason: z.enum(['expired', 'revoked']) }),

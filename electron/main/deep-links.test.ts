@@ -13,12 +13,25 @@ describe('wem-account:// links', () => {
     expect(parseDeepLink(`wem-account://activate?token=${token}`)).toEqual({ kind: 'activate', token });
   });
 
+  it('turns reset-password and confirm-email links from the mail into their own kinds', () => {
+    expect(parseDeepLink(`wem-account://reset-password?token=${token}`)).toEqual({
+      kind: 'reset-password',
+      token,
+    });
+    expect(parseDeepLink(`wem-account://confirm-email/?token=${token}`)).toEqual({
+      kind: 'confirm-email',
+      token,
+    });
+  });
+
   it('accepts the trailing slash some systems add', () => {
     expect(parseDeepLink(`wem-account://activate/?token=${token}`)).toEqual({ kind: 'activate', token });
   });
 
   it.each([
     ['another action', `wem-account://signin?token=${token}`],
+    ['a look-alike action', `wem-account://reset-passwords?token=${token}`],
+    ['a path under reset-password', `wem-account://reset-password/x?token=${token}`],
     ['a path under activate', `wem-account://activate/extra?token=${token}`],
     ['another scheme', `https://activate?token=${token}`],
     ['a look-alike scheme', `wem-account-evil://activate?token=${token}`],

@@ -3,9 +3,10 @@ import { app } from 'electron';
 import type { IpcEventPayload } from '../../common/contract/ipc';
 
 /**
- * `wem-account://activate?token=…` opens an activation link from the mail in the app (the API's
- * activation page offers it). The link comes from outside — any web page can launch it — so it is
- * parsed strictly: this one path, one token of the API's split-token shape, nothing else. The
+ * `wem-account://activate?token=…`, `wem-account://reset-password?token=…` and
+ * `wem-account://confirm-email?token=…` open a link from a mail in the app (the API's link pages
+ * offer them, docs/api.md "Account lifecycle"). The link comes from outside — any web page can launch it — so it is
+ * parsed strictly: one of these paths, one token of the API's split-token shape, nothing else. The
  * renderer only ever gets the parsed event, never the raw URL.
  */
 export const deepLinkScheme = 'wem-account';
@@ -13,8 +14,10 @@ export const deepLinkScheme = 'wem-account';
 export type DeepLink = IpcEventPayload<'deepLink'>;
 
 const maxLinkLength = 400;
-/** `<id>.<secret>`: 16 and 43 base64url characters (server/support/secret-token.ts). */
+/** `<id>.<secret>` (every mailed link's token): 16 and 43 base64url characters (server/support/secret-token.ts). */
 const activationToken = /^[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}$/;
+
+const linkKinds: readonly DeepLink['kind'][] = ['activate', 'reset-password', 'confirm-email'];
 
 export function parseDeepLink(raw: string): DeepLink | undefined {
   if (raw.length > maxLinkLength) return undefined;
@@ -26,13 +29,14 @@ export function parseDeepLink(raw: string): DeepLink | undefined {
   }
   if (url.protocol !== `${deepLinkScheme}:`) return undefined;
   if (url.username || url.password || url.port || url.hash) return undefined;
-  if (url.hostname.toLowerCase() !== 'activate') return undefined;
+  const kind = linkKinds.find((known) => known === url.hostname.toLowerCase());
+  if (!kind) return undefined;
   if (url.pathname !== '' && url.pathname !== '/') return undefined;
   const keys = [...url.searchParams.keys()];
   if (keys.length !== 1 || keys[0] !== 'token') return undefined;
   const token = url.searchParams.get('token') ?? '';
   if (!activationToken.test(token)) return undefined;
-  return { kind: 'activate', token };
+  return { kind, token };
 }
 
 /** The deep link among a process's arguments (Windows and Linux pass it on the command line). */

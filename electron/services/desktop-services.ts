@@ -1,7 +1,9 @@
 import type { IpcEvent, IpcEventPayload } from '../../common/contract/ipc';
 import { accountHandlers } from './account/account-handlers';
+import { lifecycleHandlers } from './account/lifecycle-handlers';
 import { loginHandlers } from './account/login-handlers';
 import { LoginInProgress } from './account/pending-login';
+import { ResetInProgress } from './account/pending-reset';
 import { ServerConnection } from './account/server-connection';
 import { settingsHandlers } from './account/settings-handlers';
 import { TrustedComputer } from './account/trusted-computer';
@@ -58,6 +60,7 @@ export function createDesktopServices(options: DesktopServicesOptions): DesktopS
   });
   const trusted = new TrustedComputer(new TrustedDeviceStore(options.secrets));
   const login = new LoginInProgress(now);
+  const reset = new ResetInProgress(now);
   const authenticator = new LocalAuthenticator({
     dataDir: options.dataDir,
     secrets: options.secrets,
@@ -74,13 +77,18 @@ export function createDesktopServices(options: DesktopServicesOptions): DesktopS
         server,
         session,
         version: options.version,
-        onServerChanged: login.cancel,
+        onServerChanged: () => {
+          login.cancel();
+          reset.cancel();
+        },
       }),
       ...loginHandlers({ server, session, trusted, settings, login, deviceName: options.deviceName }),
       ...account,
-      // Signing out also drops a login that still owes a factor.
+      ...lifecycleHandlers({ server, session, trusted, settings, reset }),
+      // Signing out also drops a login that still owes a factor, and a password reset under way.
       'session.logout': (request) => {
         login.cancel();
+        reset.cancel();
         return account['session.logout'](request);
       },
     },
@@ -96,6 +104,7 @@ export function createDesktopServices(options: DesktopServicesOptions): DesktopS
       stopSessionEvents();
       session.clear();
       login.cancel();
+      reset.cancel();
     },
   };
 }
@@ -117,6 +126,11 @@ export function withAuthenticator(account: AccountHandlers, authenticator: Local
     'session.logout': (request) => {
       authenticator.forgetEnrollments();
       return account['session.logout'](request);
+    },
+    'me.delete': async (request) => {
+      const done = await account['me.delete'](request);
+      authenticator.forgetEnrollments();
+      return done;
     },
   };
 }

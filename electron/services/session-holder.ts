@@ -43,6 +43,11 @@ export class SessionHolder {
     this.keep(session, email);
   }
 
+  /** The account's address changed (a confirmed email change): the same session, a new name. */
+  renamed(email: string): void {
+    if (this.#summary) this.#summary = { ...this.#summary, email };
+  }
+
   get current(): SessionSummary | undefined {
     return this.#summary ? { ...this.#summary } : undefined;
   }

@@ -14,7 +14,7 @@ export async function listeningApi(options: TestApiOptions = {}): Promise<TestAp
 
 /**
  * A pass-through HTTP proxy in front of the API that remembers every secret the API handed out (any
- * `token`, `secret` or `loginId` in a JSON answer), so a test can prove none of them reached the UI.
+ * `token`, `secret`, `loginId` or `resetId` in a JSON answer), so a test can prove none of them reached the UI.
  */
 export async function recordingProxy(target: string): Promise<{
   url: string;
@@ -26,7 +26,8 @@ export async function recordingProxy(target: string): Promise<{
   const requests: string[] = [];
   const secretsSeen = new Set<string>();
   const collect = (value: unknown, key = ''): void => {
-    if (typeof value === 'string' && ['token', 'secret', 'loginId'].includes(key)) secretsSeen.add(value);
+    if (typeof value === 'string' && ['token', 'secret', 'loginId', 'resetId'].includes(key))
+      secretsSeen.add(value);
     else if (Array.isArray(value)) value.forEach((item) => collect(item));
     else if (value !== null && typeof value === 'object')
       for (const [name, item] of Object.entries(value)) collect(item, name);

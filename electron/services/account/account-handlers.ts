@@ -1,14 +1,22 @@
+import type { AnyErrorCode } from '../../../common/contract/errors';
 import type { IpcResponse } from '../../../common/contract/ipc';
 import type { AccountHandlers } from '../authenticator/handlers';
 import { DesktopError } from '../desktop-error';
 import type { SessionHolder } from '../session-holder';
 import type { SettingsStore } from '../settings';
 import type { ServerConnection } from './server-connection';
+import type { LifecycleChannel } from './lifecycle-handlers';
 import { isKeychainError, type TrustedComputer } from './trusted-computer';
 
 type AccountChannel = Exclude<
   keyof AccountHandlers,
-  'app.status' | 'server.info' | 'settings.get' | 'settings.update' | `login.${string}`
+  | 'app.status'
+  | 'server.info'
+  | 'settings.get'
+  | 'settings.update'
+  | `login.${string}`
+  | `password.${string}`
+  | LifecycleChannel
 >;
 
 export interface AccountDeps {
@@ -19,26 +27,30 @@ export interface AccountDeps {
 }
 
 /**
- * An activation link as pasted from the mail (http(s)://…/activate?token=…, wem-account://activate?token=…)
- * or the bare token -> the token.
+ * A link as pasted from a mail (http(s)://…/<action>?token=…, wem-account://<action>?token=…) or the
+ * bare token -> the token; anything else that looks like a link is `invalid`.
  */
-export function activationTokenFrom(input: string): string {
+export function linkTokenFrom(input: string, action: string, invalid: AnyErrorCode): string {
   const text = input.trim();
   if (!/^[a-z][a-z0-9+.-]*:/i.test(text)) return text;
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new DesktopError('activation_invalid');
+    throw new DesktopError(invalid);
   }
   const isLink =
     ((url.protocol === 'https:' || url.protocol === 'http:') &&
-      url.pathname.replace(/\/+$/, '').endsWith('/activate')) ||
-    (url.protocol === 'wem-account:' &&
-      (url.host === 'activate' || url.pathname.replace(/^\/+/, '') === 'activate'));
+      url.pathname.replace(/\/+$/, '').endsWith(`/${action}`)) ||
+    (url.protocol === 'wem-account:' && (url.host === action || url.pathname.replace(/^\/+/, '') === action));
   const token = url.searchParams.get('token');
-  if (!isLink || !token) throw new DesktopError('activation_invalid');
+  if (!isLink || !token) throw new DesktopError(invalid);
   return token;
+}
+
+/** An activation link as pasted from the mail, or the bare token -> the token. */
+export function activationTokenFrom(input: string): string {
+  return linkTokenFrom(input, 'activate', 'activation_invalid');
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   Suspense,
   useCallback,
   useEffect,
+  useLayoutEffect,
   useReducer,
   useRef,
   useState,
@@ -18,7 +19,14 @@ import { applyLanguage } from '../i18n';
 import { languageFor } from '../i18n/language';
 import { invoke, on } from '../lib/bridge';
 import { ConnectivityContext } from '../lib/connectivity';
-import { accountFlow, firstFlow, isLoginInProgress, tabs as allTabs, type Tab } from './account-flow';
+import {
+  accountFlow,
+  firstFlow,
+  isLoginInProgress,
+  isResetInProgress,
+  tabs as allTabs,
+  type Tab,
+} from './account-flow';
 import { continueInteraction, inPortal, portalStart } from './portal';
 import { StatusPanel } from './status-panel';
 
@@ -43,6 +51,35 @@ const SetupMfaScreen = named(() => import('../features/mfa/setup-mfa-screen'), '
 const SettingsScreen = named(() => import('../features/settings/settings-screen'), 'SettingsScreen');
 const CheckMailScreen = named(() => import('../features/signup/check-mail-screen'), 'CheckMailScreen');
 const SignupScreen = named(() => import('../features/signup/signup-screen'), 'SignupScreen');
+const ForgotPasswordScreen = named(
+  () => import('../features/password-reset/forgot-password-screen'),
+  'ForgotPasswordScreen',
+);
+const ResetLinkScreen = named(
+  () => import('../features/password-reset/reset-link-screen'),
+  'ResetLinkScreen',
+);
+const ResetFactorScreen = named(
+  () => import('../features/password-reset/reset-factor-screen'),
+  'ResetFactorScreen',
+);
+const ResetPasswordScreen = named(
+  () => import('../features/password-reset/reset-password-screen'),
+  'ResetPasswordScreen',
+);
+const ChangePasswordScreen = named(
+  () => import('../features/account/change-password-screen'),
+  'ChangePasswordScreen',
+);
+const ChangeEmailScreen = named(() => import('../features/account/change-email-screen'), 'ChangeEmailScreen');
+const ConfirmEmailScreen = named(
+  () => import('../features/account/confirm-email-screen'),
+  'ConfirmEmailScreen',
+);
+const DeleteAccountScreen = named(
+  () => import('../features/account/delete-account-screen'),
+  'DeleteAccountScreen',
+);
 const ConsentScreen = named(() => import('../features/consent/consent-screen'), 'ConsentScreen');
 
 // The portal is a web page: the local authenticator lives in the desktop app only.
@@ -75,6 +112,15 @@ export function App() {
     if (wasInProgress.current && !loginInProgress) void invoke('login.cancel', {});
     wasInProgress.current = loginInProgress;
   }, [loginInProgress]);
+  // Likewise a password reset's resetId (docs/security.md 73). A layout effect: it runs before the
+  // effects of the screen that follows, so a new link opened at once (a deep link arriving during a
+  // reset) reaches main after this cancel, never before it.
+  const resetInProgress = isResetInProgress(screen);
+  const wasResetting = useRef(false);
+  useLayoutEffect(() => {
+    if (wasResetting.current && !resetInProgress) void invoke('password.cancelReset', {});
+    wasResetting.current = resetInProgress;
+  }, [resetInProgress]);
 
   const refresh = useCallback(async () => {
     const result = await invoke('app.status', {});
@@ -105,7 +151,7 @@ export function App() {
         dispatch({ type: 'sessionEnded' });
         void refresh();
       }),
-      on('deepLink', ({ token }) => dispatch({ type: 'deepLink', token })),
+      on('deepLink', (link) => dispatch({ type: 'deepLink', ...link })),
     ];
     return () => stops.forEach((stop) => stop());
   }, [refresh]);
@@ -127,6 +173,12 @@ export function App() {
     dispatch({ type: 'mailSent', email: who });
   };
   const openActivation = () => dispatch({ type: 'open', screen: 'activation' });
+  const openForgot = () => dispatch({ type: 'open', screen: 'forgotPassword' });
+  const openMyDetails = () => dispatch({ type: 'open', screen: 'myDetails' });
+  const endedHere = (event: 'passwordReset' | 'accountDeleted') => {
+    dispatch({ type: event });
+    void refresh();
+  };
 
   function afterLogin(result: LoginStart, who: string) {
     setEmail(who);
@@ -149,6 +201,77 @@ export function App() {
             onResult={afterLogin}
             onSignup={() => dispatch({ type: 'open', screen: 'signup' })}
             onActivate={openActivation}
+            onForgot={openForgot}
+            notice={screen.notice}
+          />
+        );
+      case 'forgotPassword':
+        return (
+          <ForgotPasswordScreen
+            defaultEmail={email}
+            onSent={(who) => dispatch({ type: 'resetSent', email: who })}
+            onSignIn={signIn}
+            onHaveLink={() => dispatch({ type: 'open', screen: 'resetLink' })}
+          />
+        );
+      case 'resetLink':
+        return (
+          <ResetLinkScreen
+            key={screen.token ?? screen.email ?? 'paste'}
+            email={screen.email}
+            token={screen.token}
+            onOpened={(factors) => dispatch({ type: 'resetOpened', factors })}
+            onAskAgain={openForgot}
+            onSignIn={signIn}
+          />
+        );
+      case 'resetFactor':
+        return (
+          <ResetFactorScreen
+            factors={screen.factors}
+            onProven={() => dispatch({ type: 'resetFactorProven' })}
+            onAskAgain={openForgot}
+            onSignIn={signIn}
+          />
+        );
+      case 'resetPassword':
+        return (
+          <ResetPasswordScreen
+            onDone={() => endedHere('passwordReset')}
+            onAskAgain={openForgot}
+            onSignIn={signIn}
+          />
+        );
+      case 'changePassword':
+        return <ChangePasswordScreen email={email} onBack={openMyDetails} />;
+      case 'changeEmail':
+        return (
+          <ChangeEmailScreen
+            email={email}
+            onBack={openMyDetails}
+            onHaveLink={() => dispatch({ type: 'open', screen: 'confirmEmail' })}
+          />
+        );
+      case 'confirmEmail':
+        return (
+          <ConfirmEmailScreen
+            key={screen.token ?? 'paste'}
+            token={screen.token}
+            onDone={() => {
+              // The session follows the confirmed address (main renamed it): read it again.
+              void refresh();
+              if (status?.signedIn) openMyDetails();
+              else signIn();
+            }}
+            onBack={status?.signedIn ? openMyDetails : signIn}
+          />
+        );
+      case 'deleteAccount':
+        return (
+          <DeleteAccountScreen
+            email={email}
+            onBack={openMyDetails}
+            onDeleted={() => endedHere('accountDeleted')}
           />
         );
       case 'signup':
@@ -190,6 +313,9 @@ export function App() {
           <MyDetailsScreen
             email={email}
             onManageMfa={() => dispatch({ type: 'open', screen: 'manageMfa' })}
+            onChangePassword={() => dispatch({ type: 'open', screen: 'changePassword' })}
+            onChangeEmail={() => dispatch({ type: 'open', screen: 'changeEmail' })}
+            onDelete={() => dispatch({ type: 'open', screen: 'deleteAccount' })}
             onSignedOut={signedOut}
           />
         );

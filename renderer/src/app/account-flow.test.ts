@@ -63,7 +63,7 @@ describe('the account flow', () => {
 
   it('opens a deep link and a session end on the Account tab, whatever was showing', () => {
     const settings = after({ type: 'tab', tab: 'settings' });
-    expect(accountFlow(settings, { type: 'deepLink', token: 'abc.def' })).toEqual({
+    expect(accountFlow(settings, { type: 'deepLink', kind: 'activate', token: 'abc.def' })).toEqual({
       tab: 'account',
       screen: { name: 'activation', token: 'abc.def' },
     });
@@ -72,6 +72,58 @@ describe('the account flow', () => {
       tab: 'authenticator',
     });
     expect(accountFlow(signedIn, { type: 'sessionEnded' })).toEqual(initialFlow);
+  });
+
+  it('opens a reset-password link at the reset and a confirm-email link at the confirmation', () => {
+    const settings = after({ type: 'tab', tab: 'settings' });
+    expect(accountFlow(settings, { type: 'deepLink', kind: 'reset-password', token: 'a.b' })).toEqual({
+      tab: 'account',
+      screen: { name: 'resetLink', token: 'a.b' },
+    });
+    expect(accountFlow(settings, { type: 'deepLink', kind: 'confirm-email', token: 'a.b' })).toEqual({
+      tab: 'account',
+      screen: { name: 'confirmEmail', token: 'a.b' },
+    });
+  });
+
+  it('walks forgot password: address, check your mail, link, factor, new password, back to sign-in', () => {
+    const forgot = after({ type: 'open', screen: 'forgotPassword' });
+    expect(forgot.screen).toEqual({ name: 'forgotPassword' });
+    const sent = accountFlow(forgot, { type: 'resetSent', email: 'jane@example.com' });
+    expect(sent.screen).toEqual({ name: 'resetLink', email: 'jane@example.com' });
+    const factor = accountFlow(sent, { type: 'resetOpened', factors });
+    expect(factor.screen).toEqual({ name: 'resetFactor', factors });
+    const password = accountFlow(factor, { type: 'resetFactorProven' });
+    expect(password.screen).toEqual({ name: 'resetPassword' });
+    expect(accountFlow(password, { type: 'passwordReset' })).toEqual({
+      tab: 'account',
+      screen: { name: 'signIn', notice: 'passwordReset' },
+    });
+    // An account that never enrolled a factor goes from the link to the password.
+    expect(accountFlow(sent, { type: 'resetOpened', factors: [] }).screen).toEqual({ name: 'resetPassword' });
+    // Every step has a way back to sign-in, and the Account tab leaves a reset under way.
+    for (const step of [forgot, sent, factor, password])
+      expect(accountFlow(step, { type: 'open', screen: 'signIn' }).screen).toEqual({ name: 'signIn' });
+    expect(accountFlow(factor, { type: 'tab', tab: 'account' })).toEqual(initialFlow);
+    // A proven factor means nothing outside the reset's factor step.
+    expect(accountFlow(sent, { type: 'resetFactorProven' })).toBe(sent);
+  });
+
+  it('reaches the password, address and delete screens from My details only', () => {
+    const details = after({ type: 'status', signedIn: true, scope: 'full' });
+    for (const screen of ['changePassword', 'changeEmail', 'deleteAccount'] as const) {
+      expect(after({ type: 'open', screen }).screen).toEqual({ name: 'signIn' });
+      const opened = accountFlow(details, { type: 'open', screen });
+      expect(opened.screen).toEqual({ name: screen });
+      expect(accountFlow(opened, { type: 'open', screen: 'myDetails' }).screen).toEqual({
+        name: 'myDetails',
+      });
+    }
+    const deleting = accountFlow(details, { type: 'open', screen: 'deleteAccount' });
+    expect(accountFlow(deleting, { type: 'accountDeleted' })).toEqual({
+      tab: 'account',
+      screen: { name: 'signIn', notice: 'accountDeleted' },
+    });
   });
 
   it('shows "Check your mail" with the address the mail went to', () => {
@@ -101,6 +153,18 @@ describe('the account flow', () => {
     expect(firstFlow({ ...none, activationToken: 'abc.def' }).screen).toEqual({
       name: 'activation',
       token: 'abc.def',
+    });
+  });
+
+  it('starts the portal at the reset or the address confirmation when its address carries such a link', () => {
+    const none = { interaction: undefined, consent: false, activationToken: undefined };
+    expect(firstFlow({ ...none, mailLink: { kind: 'reset-password', token: 'a.b' } }).screen).toEqual({
+      name: 'resetLink',
+      token: 'a.b',
+    });
+    expect(firstFlow({ ...none, mailLink: { kind: 'confirm-email', token: 'a.b' } }).screen).toEqual({
+      name: 'confirmEmail',
+      token: 'a.b',
     });
   });
 

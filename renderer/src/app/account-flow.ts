@@ -1,4 +1,4 @@
-import type { AppStatus, LoginStart } from '../../../common/contract/ipc';
+import type { AppStatus, IpcEventPayload, LoginStart } from '../../../common/contract/ipc';
 import type { FactorType } from '../../../common/contract/http';
 
 /**
@@ -6,7 +6,8 @@ import type { FactorType } from '../../../common/contract/http';
  * app in one pure reducer (tested in Node, account-flow.test.ts). Screens only report what happened.
  */
 export type AccountScreen =
-  | { name: 'signIn' }
+  /** `notice`: why the user is back here (a password reset, a deleted account). */
+  | { name: 'signIn'; notice?: SignInNotice }
   | { name: 'signup' }
   | { name: 'checkMail'; email: string }
   | { name: 'activation'; token?: string }
@@ -15,8 +16,20 @@ export type AccountScreen =
   | { name: 'setupMfa' }
   | { name: 'myDetails' }
   | { name: 'manageMfa' }
+  /** Forgot password: the address, then the mailed link (pasted or a deep link), a factor, the password. */
+  | { name: 'forgotPassword' }
+  | { name: 'resetLink'; email?: string; token?: string }
+  | { name: 'resetFactor'; factors: { id: string; type: FactorType; label: string }[] }
+  | { name: 'resetPassword' }
+  /** My details' changes behind the step-up, and the confirm link of an address change. */
+  | { name: 'changePassword' }
+  | { name: 'changeEmail' }
+  | { name: 'confirmEmail'; token?: string }
+  | { name: 'deleteAccount' }
   /** The portal asks a signed-in user whether a third-party app may have the scopes it wants. */
   | { name: 'consent'; uid: string };
+
+export type SignInNotice = 'passwordReset' | 'accountDeleted';
 
 /** The window's three places; the account flow keeps its step while another tab is open. */
 export type Tab = 'account' | 'authenticator' | 'settings';
@@ -37,9 +50,32 @@ export type AccountEvent =
   /** Signed out here, the session ended in main, or the server address changed. */
   | { type: 'signedOut' }
   | { type: 'sessionEnded' }
-  | { type: 'deepLink'; token: string }
+  | ({ type: 'deepLink' } & IpcEventPayload<'deepLink'>)
   | { type: 'mailSent'; email: string }
-  | { type: 'open'; screen: 'signIn' | 'signup' | 'activation' | 'mfaReset' | 'myDetails' | 'manageMfa' }
+  /** Forgot password: the same answer for every address was given. */
+  | { type: 'resetSent'; email: string }
+  /** The reset link was accepted: a factor to prove, or none (an account that never enrolled). */
+  | { type: 'resetOpened'; factors: { id: string; type: FactorType; label: string }[] }
+  | { type: 'resetFactorProven' }
+  /** The new password is set: signed out everywhere, back to sign-in with that said. */
+  | { type: 'passwordReset' }
+  | { type: 'accountDeleted' }
+  | {
+      type: 'open';
+      screen:
+        | 'signIn'
+        | 'signup'
+        | 'activation'
+        | 'mfaReset'
+        | 'myDetails'
+        | 'manageMfa'
+        | 'forgotPassword'
+        | 'resetLink'
+        | 'changePassword'
+        | 'changeEmail'
+        | 'confirmEmail'
+        | 'deleteAccount';
+    }
   | { type: 'tab'; tab: Tab };
 
 export const initialFlow: AccountFlow = { tab: 'account', screen: { name: 'signIn' } };
@@ -49,17 +85,43 @@ export function firstFlow(start: {
   interaction: string | undefined;
   consent: boolean;
   activationToken: string | undefined;
+  mailLink?: { kind: 'reset-password' | 'confirm-email'; token: string } | undefined;
 }): AccountFlow {
   if (start.consent && start.interaction)
     return { tab: 'account', screen: { name: 'consent', uid: start.interaction } };
   if (start.activationToken)
     return { tab: 'account', screen: { name: 'activation', token: start.activationToken } };
+  if (start.mailLink) return { tab: 'account', screen: screenFor(start.mailLink) };
   return initialFlow;
 }
 
 /** Steps that belong to a login whose password was accepted and whose factor is still owed. */
 export function isLoginInProgress(screen: AccountScreen): boolean {
   return screen.name === 'mfa' || screen.name === 'mfaReset';
+}
+
+/** Steps that hold a reset's resetId in main: leaving them forgets it there (password.cancelReset). */
+export function isResetInProgress(screen: AccountScreen): boolean {
+  return screen.name === 'resetFactor' || screen.name === 'resetPassword';
+}
+
+/** Screens reached from My details only: they need a full session. */
+const fromMyDetails = new Set<AccountScreen['name']>([
+  'manageMfa',
+  'changePassword',
+  'changeEmail',
+  'deleteAccount',
+]);
+
+function screenFor(link: IpcEventPayload<'deepLink'>): AccountScreen {
+  switch (link.kind) {
+    case 'activate':
+      return { name: 'activation', token: link.token };
+    case 'reset-password':
+      return { name: 'resetLink', token: link.token };
+    case 'confirm-email':
+      return { name: 'confirmEmail', token: link.token };
+  }
 }
 
 function screenAfterLogin(result: LoginStart): AccountScreen {
@@ -88,17 +150,35 @@ export function accountFlow(state: AccountFlow, event: AccountEvent): AccountFlo
     case 'sessionEnded':
       return { tab: 'account', screen: { name: 'signIn' } };
     case 'deepLink':
-      return { tab: 'account', screen: { name: 'activation', token: event.token } };
+      return { tab: 'account', screen: screenFor(event) };
     case 'mailSent':
       return show({ name: 'checkMail', email: event.email });
+    case 'resetSent':
+      return show({ name: 'resetLink', email: event.email });
+    case 'resetOpened':
+      return show(
+        event.factors.length > 0
+          ? { name: 'resetFactor', factors: event.factors }
+          : { name: 'resetPassword' },
+      );
+    case 'resetFactorProven':
+      return state.screen.name === 'resetFactor' ? show({ name: 'resetPassword' }) : state;
+    case 'passwordReset':
+      return { tab: 'account', screen: { name: 'signIn', notice: 'passwordReset' } };
+    case 'accountDeleted':
+      return { tab: 'account', screen: { name: 'signIn', notice: 'accountDeleted' } };
     case 'open':
-      // Manage MFA is reached from My details only: it needs a full session.
-      if (event.screen === 'manageMfa' && state.screen.name !== 'myDetails') return state;
+      // Manage MFA and the account's changes are reached from My details only: they need a full session.
+      if (fromMyDetails.has(event.screen) && state.screen.name !== 'myDetails') return state;
       return show({ name: event.screen });
     case 'tab':
       // The Account tab clicked while showing leaves a sign-in in progress for the sign-in form;
       // another tab keeps the step (the authenticator's code may be needed there).
-      if (event.tab === 'account' && state.tab === 'account' && isLoginInProgress(state.screen))
+      if (
+        event.tab === 'account' &&
+        state.tab === 'account' &&
+        (isLoginInProgress(state.screen) || isResetInProgress(state.screen))
+      )
         return { tab: 'account', screen: { name: 'signIn' } };
       return { ...state, tab: event.tab };
   }

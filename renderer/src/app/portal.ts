@@ -18,6 +18,8 @@ export interface PortalStart {
   consent: boolean;
   /** `#activate=<token>` from the activation page's "Continue in the browser". */
   activationToken: string | undefined;
+  /** `#reset-password=<token>` or `#confirm-email=<token>` from those links' pages (docs/api.md). */
+  mailLink?: { kind: 'reset-password' | 'confirm-email'; token: string } | undefined;
 }
 
 function readStart(): PortalStart {
@@ -27,20 +29,29 @@ function readStart(): PortalStart {
   return {
     interaction,
     consent: interaction !== undefined && query.get('consent') === '1',
-    activationToken: takeActivationToken(),
+    activationToken: takeFragmentToken('activate'),
+    mailLink: mailLinkIn(),
   };
 }
 
+function mailLinkIn(): PortalStart['mailLink'] {
+  for (const kind of ['reset-password', 'confirm-email'] as const) {
+    const token = takeFragmentToken(kind);
+    if (token) return { kind, token };
+  }
+  return undefined;
+}
+
 /**
- * The activation token travels in the fragment, which browsers never send to a server (nor to its
+ * A link's token travels in the fragment, which browsers never send to a server (nor to its
  * logs or a proxy's). Read once at start, kept in memory, and removed from the address bar at once so
  * a reload, the history or a copied address does not carry it along.
  */
-function takeActivationToken(): string | undefined {
+function takeFragmentToken(name: string): string | undefined {
   const fragment = new URLSearchParams(window.location.hash.replace(/^#/, ''));
-  const token = fragment.get('activate') ?? undefined;
+  const token = fragment.get(name) ?? undefined;
   if (token === undefined) return undefined;
-  fragment.delete('activate');
+  fragment.delete(name);
   const rest = fragment.toString();
   window.history.replaceState(
     null,

@@ -1,7 +1,8 @@
 import type { ButtonHTMLAttributes, ReactNode } from 'react';
 
 interface ButtonProps extends Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'className'> {
-  variant?: 'primary' | 'secondary' | 'link';
+  /** `danger`: the one irreversible action of a screen (deleting the account). */
+  variant?: 'primary' | 'secondary' | 'link' | 'danger';
   /** While true the button is disabled, says so to assistive tech and shows `busyLabel` with a spinner. */
   busy?: boolean;
   busyLabel?: string;

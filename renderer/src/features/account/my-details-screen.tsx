@@ -8,6 +8,7 @@ import { Card } from '../../components/card';
 import { invoke } from '../../lib/bridge';
 import { factorListLabel } from '../login/factor-label';
 import { activeFactors } from '../mfa/use-me';
+import { ProfileEditor } from './profile-editor';
 import { SignOutButton } from './sign-out-button';
 import { TrustedDevices } from './trusted-devices';
 import { useOnline } from '../../lib/connectivity';
@@ -21,10 +22,16 @@ type Cached = NonNullable<IpcResponse<'me.cached'>>;
 export function MyDetailsScreen({
   email,
   onManageMfa,
+  onChangePassword,
+  onChangeEmail,
+  onDelete,
   onSignedOut,
 }: {
   email: string;
   onManageMfa: () => void;
+  onChangePassword: () => void;
+  onChangeEmail: () => void;
+  onDelete: () => void;
   onSignedOut: () => void;
 }) {
   const online = useOnline();
@@ -32,6 +39,8 @@ export function MyDetailsScreen({
   const [me, setMe] = useState<MeResponse | undefined>();
   const [offlineCopy, setOfflineCopy] = useState<Cached | undefined>();
   const [failure, setFailure] = useState<string | undefined>();
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -73,22 +82,51 @@ export function MyDetailsScreen({
         <>
           <div className="columns">
             <div className="stack">
-              <dl className="details">
-                <dt>{t('account.name')}</dt>
-                <dd>
-                  {shown.firstName} {shown.lastName}
-                </dd>
-                <dt>{t('account.email')}</dt>
-                <dd>{shown.email}</dd>
-                {shown.company ? (
-                  <>
-                    <dt>{t('account.company')}</dt>
-                    <dd>{shown.company}</dd>
-                  </>
-                ) : null}
-                <dt>{t('account.memberSince')}</dt>
-                <dd>{date(shown.createdAt)}</dd>
-              </dl>
+              {saved ? <Alert tone="success">{t('profile.saved')}</Alert> : null}
+              {editing && me ? (
+                <ProfileEditor
+                  me={me}
+                  onSaved={(updated) => {
+                    setMe(updated);
+                    setEditing(false);
+                    setSaved(true);
+                  }}
+                  onCancel={() => setEditing(false)}
+                />
+              ) : (
+                <dl className="details">
+                  <dt>{t('account.name')}</dt>
+                  <dd>
+                    {shown.firstName} {shown.lastName}
+                  </dd>
+                  <dt>{t('account.email')}</dt>
+                  <dd>{shown.email}</dd>
+                  {shown.company ? (
+                    <>
+                      <dt>{t('account.company')}</dt>
+                      <dd>{shown.company}</dd>
+                    </>
+                  ) : null}
+                  <dt>{t('profile.language')}</dt>
+                  <dd>{shown.locale === 'nl' ? 'Nederlands' : 'English'}</dd>
+                  <dt>{t('account.memberSince')}</dt>
+                  <dd>{date(shown.createdAt)}</dd>
+                </dl>
+              )}
+              {editing ? null : (
+                <div className="actions">
+                  <Button
+                    variant="link"
+                    disabled={!online || !me}
+                    onClick={() => {
+                      setSaved(false);
+                      setEditing(true);
+                    }}
+                  >
+                    {t('profile.edit')}
+                  </Button>
+                </div>
+              )}
               <section className="stack" aria-labelledby="factors-heading">
                 <h3 id="factors-heading">{t('account.factors')}</h3>
                 <ul className="plain-list">
@@ -109,7 +147,24 @@ export function MyDetailsScreen({
                 </div>
               </section>
             </div>
-            <TrustedDevices offlineCopy={offlineCopy?.devices} />
+            <div className="stack">
+              <TrustedDevices offlineCopy={offlineCopy?.devices} />
+              <section className="stack" aria-labelledby="security-heading">
+                <h3 id="security-heading">{t('account.security')}</h3>
+                <p className="muted small">{t('account.securityHint')}</p>
+                <div className="actions">
+                  <Button variant="secondary" disabled={!online} onClick={onChangePassword}>
+                    {t('account.changePassword')}
+                  </Button>
+                  <Button variant="secondary" disabled={!online} onClick={onChangeEmail}>
+                    {t('account.changeEmail')}
+                  </Button>
+                  <Button variant="secondary" disabled={!online} onClick={onDelete}>
+                    {t('account.deleteAccount')}
+                  </Button>
+                </div>
+              </section>
+            </div>
           </div>
         </>
       ) : null}

@@ -14,10 +14,20 @@ interface SignInScreenProps {
   onResult: (result: LoginStart, email: string) => void;
   onSignup: () => void;
   onActivate: () => void;
+  onForgot: () => void;
+  /** Why the user is back here: said above the form (a password reset, a deleted account). */
+  notice?: 'passwordReset' | 'accountDeleted' | undefined;
 }
 
 /** Email and password -> `login.start`; the app decides what follows from the state it returns. */
-export function SignInScreen({ defaultEmail, onResult, onSignup, onActivate }: SignInScreenProps) {
+export function SignInScreen({
+  defaultEmail,
+  onResult,
+  onSignup,
+  onActivate,
+  onForgot,
+  notice,
+}: SignInScreenProps) {
   const online = useOnline();
   const { t } = useTranslation();
   const [email, setEmail] = useState(defaultEmail);
@@ -34,6 +44,7 @@ export function SignInScreen({ defaultEmail, onResult, onSignup, onActivate }: S
   return (
     <Card title={t('signIn.title')}>
       <form className="stack" noValidate onSubmit={(event) => void submit(event)}>
+        {notice ? <Alert tone="success">{t(`signIn.notice.${notice}`)}</Alert> : null}
         <TextField
           label={t('signIn.email')}
           type="email"
@@ -52,6 +63,11 @@ export function SignInScreen({ defaultEmail, onResult, onSignup, onActivate }: S
           onChange={setPassword}
           error={error.fields.password}
         />
+        <div className="actions">
+          <Button variant="link" onClick={onForgot}>
+            {t('signIn.forgot')}
+          </Button>
+        </div>
         {error.message ? <Alert tone="error">{error.message}</Alert> : null}
         <div className="actions">
           <Button type="submit" busy={busy} busyLabel={t('signIn.submitting')} disabled={!online}>
