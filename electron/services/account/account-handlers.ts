@@ -8,7 +8,7 @@ import { isKeychainError, type TrustedComputer } from './trusted-computer';
 
 type AccountChannel = Exclude<
   keyof AccountHandlers,
-  'app.status' | 'server.info' | 'settings.get' | 'settings.update' | `login.${string}`
+  'app.status' | 'server.info' | 'settings.get' | 'settings.update' | `login.${string}` | `apps.${string}`
 >;
 
 export interface AccountDeps {
