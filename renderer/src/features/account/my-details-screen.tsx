@@ -10,6 +10,7 @@ import { factorListLabel } from '../login/factor-label';
 import { activeFactors } from '../mfa/use-me';
 import { SignOutButton } from './sign-out-button';
 import { TrustedDevices } from './trusted-devices';
+import { WemApps } from './wem-apps';
 import { useOnline } from '../../lib/connectivity';
 
 type Cached = NonNullable<IpcResponse<'me.cached'>>;
@@ -113,6 +114,7 @@ export function MyDetailsScreen({
           </div>
         </>
       ) : null}
+      {shown ? <WemApps /> : null}
       <SignOutButton onSignedOut={onSignedOut} />
     </Card>
   );
