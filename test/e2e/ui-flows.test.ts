@@ -686,7 +686,9 @@ describe('the desktop UI against a real account API', () => {
     page.setDefaultTimeout(10_000);
     // Everything main sends the page, to prove the ticket is not among it.
     const frames: string[] = [];
-    page.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => frames.push(String(payload))));
+    page.on('websocket', (socket) =>
+      socket.on('framereceived', ({ payload }) => frames.push(String(payload))),
+    );
     await page.goto(host.url);
     await expect
       .poll(() => page.getByRole('button', { name: 'Open Modeler' }).isVisible(), polling)
@@ -716,9 +718,7 @@ describe('the desktop UI against a real account API', () => {
     await expect
       .poll(() => page.getByText('Modeler is no longer available to open from here.').isVisible(), polling)
       .toBe(true);
-    await expect
-      .poll(() => page.getByRole('button', { name: 'Open Modeler' }).count(), polling)
-      .toBe(0);
+    await expect.poll(() => page.getByRole('button', { name: 'Open Modeler' }).count(), polling).toBe(0);
     expect(openedExternally).toHaveLength(1);
     expect(await seriousViolations(page)).toEqual([]);
     await page.close();
