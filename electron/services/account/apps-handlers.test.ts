@@ -1,10 +1,10 @@
-import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IpcResult } from '../../../common/contract/ipc';
 import { MemorySecretStore, recordingProxy, stringsIn } from '../../../test/helpers/desktop';
 import { dialects, startTestApi, type TestApi } from '../../../test/helpers/harness';
 import { accountWithTotp, totpCode } from '../../../test/helpers/mfa';
 import { modeler } from '../../../test/helpers/portal-browser';
+import { freePort } from '../../../test/helpers/ports';
 import { createDesktopServices, type DesktopServices } from '../desktop-services';
 import { MemorySettingsStore } from '../settings';
 import { isHandoffUrl } from './apps-handlers';
@@ -17,15 +17,6 @@ const myWem = {
   postLogoutRedirectUris: [],
   launchUrl: 'https://my.example.test/',
 };
-
-/** A loopback port nobody listens on right now, so the API's PUBLIC_URL can be its real address. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('portal hand-off addresses main hands to the system browser', () => {
   it('are https, or http on this computer, to /portal/handoff with a ticket, and nothing else', () => {
