@@ -116,6 +116,8 @@ export const clientErrorCatalogue = {
   },
   /** The WEM Login Portal (a browser) asked for what only the desktop app has (docs/api.md "WEM Login Portal"). */
   not_available: { message: 'This is not available in the browser. Use the WEM Account desktop app for it.' },
+  /** "Open Modeler": the system refused to open a browser (docs/architecture.md "Opening WEM apps"). */
+  browser_not_opened: { message: 'Your web browser could not be opened. Try again.' },
 } as const satisfies Record<string, { message: string }>;
 
 export type ClientErrorCode = keyof typeof clientErrorCatalogue;

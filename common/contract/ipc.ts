@@ -164,6 +164,16 @@ export const ipcChannels = {
   'devices.list': channel(none, devicesResponse),
   'devices.revoke': channel(z.object({ deviceId: idField }).strict(), done),
   'devices.revokeAll': channel(none, done),
+  /** The first-party apps the desktop can open signed in (GET /v1/apps); their launch URLs stay in main. */
+  'apps.list': channel(none, z.array(z.object({ clientId: z.string(), name: z.string() }))),
+  /**
+   * Opens the app in the system browser already signed in: main asks POST /v1/handoff and opens the
+   * one-time URL itself. The answer never carries that URL or its ticket (docs/security.md 77).
+   */
+  'apps.open': channel(
+    z.object({ clientId: z.string().trim().min(1).max(100) }).strict(),
+    z.object({ opened: z.literal(true) }).strict(),
+  ),
   ...authenticatorChannels,
 } as const;
 

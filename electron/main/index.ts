@@ -2,7 +2,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, shell } from 'electron';
+import { isHandoffUrl } from '../services/account/apps-handlers';
 import { DesktopError } from '../services/desktop-error';
 import { createDesktopServices } from '../services/desktop-services';
 import { createKeychain } from '../services/keychain';
@@ -84,6 +85,10 @@ function start(): void {
         dataDir: app.getPath('userData'),
         authenticatorPlatform: electronAuthenticatorPlatform(() => window),
         deviceName: os.hostname(),
+        // "Open Modeler": only a portal hand-off URL (https, or http on loopback) reaches the shell
+        // (docs/security.md 78); the renderer never sees it (docs/security.md 77).
+        openExternal: (url) =>
+          isHandoffUrl(url) ? shell.openExternal(url) : Promise.reject(new Error('not a hand-off URL')),
         onEvent: (event, payload) => {
           tray?.onEvent(event, payload);
           if (window && !window.isDestroyed()) sendEvent(window.webContents, event, payload);

@@ -1,6 +1,7 @@
 import type { IpcEvent, IpcEventPayload } from '../../common/contract/ipc';
 import { accountHandlers } from './account/account-handlers';
 import { lifecycleHandlers } from './account/lifecycle-handlers';
+import { appsHandlers, type OpenExternal } from './account/apps-handlers';
 import { loginHandlers } from './account/login-handlers';
 import { LoginInProgress } from './account/pending-login';
 import { ResetInProgress } from './account/pending-reset';
@@ -31,6 +32,12 @@ export interface DesktopServicesOptions {
   dataDir?: string;
   /** Electron main's screen capture, dialogs and clipboard, for the authenticator. */
   authenticatorPlatform?: AuthenticatorPlatform;
+  /**
+   * Opens a vetted portal hand-off URL in the system browser (apps.open): Electron's
+   * `shell.openExternal` in main, a recorder in tests. Without it apps.open answers
+   * `capability_unavailable`.
+   */
+  openExternal?: OpenExternal;
 }
 
 export interface DesktopServices {
@@ -85,6 +92,7 @@ export function createDesktopServices(options: DesktopServicesOptions): DesktopS
       ...loginHandlers({ server, session, trusted, settings, login, deviceName: options.deviceName }),
       ...account,
       ...lifecycleHandlers({ server, session, trusted, settings, reset }),
+      ...appsHandlers({ server, session, openExternal: options.openExternal }),
       // Signing out also drops a login that still owes a factor, and a password reset under way.
       'session.logout': (request) => {
         login.cancel();

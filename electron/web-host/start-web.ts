@@ -9,6 +9,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isHandoffUrl } from '../services/account/apps-handlers';
 import { createDesktopServices } from '../services/desktop-services';
 import { defaultExportFolder, folderSaveFile } from '../services/authenticator/folder-exports';
 import { createKeychain } from '../services/keychain';
@@ -91,6 +92,28 @@ async function openInChromium(executable: string, url: string, profileDir: strin
   return browser;
 }
 
+/**
+ * "Open Modeler" in the web host: the system's own opener with the URL as one argument (no shell), and
+ * only a portal hand-off URL (docs/security.md 78). The URL is never printed: it carries the ticket.
+ */
+function systemOpener(url: string): Promise<void> {
+  if (!isHandoffUrl(url)) return Promise.reject(new Error('not a hand-off URL'));
+  const [command, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['explorer.exe', [url]]
+        : ['xdg-open', [url]];
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: 'ignore', detached: true });
+    child.once('error', reject);
+    child.once('spawn', () => {
+      child.unref();
+      resolve();
+    });
+  });
+}
+
 async function main(): Promise<void> {
   await buildRendererIfNeeded();
   const version = (
@@ -113,6 +136,7 @@ async function main(): Promise<void> {
     version,
     deviceName: os.hostname(),
     onEvent: (event, payload) => events.host?.emit(event, payload),
+    openExternal: systemOpener,
     onUnexpected: (error, channel) =>
       process.stderr.write(
         `Unexpected error on ${channel}: ${error instanceof Error ? error.stack : String(error)}\n`,

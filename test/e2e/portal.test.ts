@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer, launchChromium, seriousViolations } from '../helpers/browser';
 import { startTestApi, uniqueEmail, type TestApi } from '../helpers/harness';
 import { lastCodeMailedTo, totpCode } from '../helpers/mfa';
+import { modeler } from '../helpers/portal-browser';
 import { freePort } from '../helpers/ports';
 import { activationTokenIn } from '../helpers/smtp-peer';
 
@@ -149,7 +150,11 @@ describe('the WEM Login Portal in a browser', () => {
   }, 120_000);
 
   it('signs out, then in with an emailed code and "Trust this computer", listed in My details', async () => {
+    // A first-party app the desktop would offer to open: the browser is already the place for it.
+    await api.api.clients.add({ ...modeler, name: 'Modeler' });
     const { page, problems } = await openPortal('/portal/');
+    const calls: string[] = [];
+    page.on('request', (request) => calls.push(new URL(request.url()).pathname));
     // Still signed in from the last tab: My details, with the sign-out.
     await reached(page, 'My details');
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -166,6 +171,11 @@ describe('the WEM Login Portal in a browser', () => {
     await page.getByRole('button', { name: 'Confirm' }).click();
     await reached(page, 'My details');
     await expect.poll(() => page.getByText('This computer', { exact: true }).isVisible(), polling).toBe(true);
+    // No apps section in the portal: the page does not even ask (the bridge would refuse apps.*).
+    expect(await page.getByRole('heading', { name: 'Your WEM apps' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Open Modeler' }).count()).toBe(0);
+    expect(calls.filter((call) => call.startsWith('/portal/api/apps.'))).toEqual([]);
+    await api.api.clients.remove(modeler.id);
 
     // Settings in the browser: language and appearance, no server address.
     await page.getByRole('button', { name: 'Settings', exact: true }).click();

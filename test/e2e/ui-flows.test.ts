@@ -11,6 +11,7 @@ import { listeningApi, MemorySecretStore, recordingProxy } from '../helpers/desk
 import { uniqueEmail, type TestApi } from '../helpers/harness';
 import { accountWithTotp, lastCodeMailedTo, totpCode } from '../helpers/mfa';
 import { SmsInbox, uniqueMobile } from '../helpers/mfa-factors';
+import { modeler } from '../helpers/portal-browser';
 import { linkIn } from '../helpers/smtp-peer';
 
 /**
@@ -32,6 +33,8 @@ const settings = new MemorySettingsStore({ language: 'en', theme: 'light' });
 const secrets = new MemorySecretStore();
 // The test's phone: the texts the API sends.
 const phone = new SmsInbox();
+// The system browser as main would call it: the addresses "Open Modeler" handed to it.
+const openedExternally: string[] = [];
 
 /** Main's services and the web host, as one start of the app makes them. */
 async function launch(): Promise<void> {
@@ -42,6 +45,9 @@ async function launch(): Promise<void> {
     version: '0.1.0',
     deviceName: 'Test computer',
     onEvent: (event, payload) => emit(event, payload),
+    openExternal: async (url) => {
+      openedExternally.push(url);
+    },
   });
   host = await startWebHost({ router: services.router, rendererDir: outDir });
   emit = (event, payload) => host.emit(event, payload);
@@ -654,5 +660,68 @@ describe('the desktop UI against a real account API', () => {
     expect(await page.getByText('Needs a connection to the server.').isVisible()).toBe(true);
     await page.close();
     settings.update({ serverUrl: api.url });
+  });
+
+  it('opens Modeler and MyWEM from My details, the one-time address staying in main', async () => {
+    await api.api.clients.add({ ...modeler, name: 'Modeler' });
+    await api.api.clients.add({
+      ...modeler,
+      id: 'mywem',
+      name: 'MyWEM',
+      redirectUris: ['https://my.example.test/callback'],
+      launchUrl: 'https://my.example.test/',
+    });
+    await relaunch();
+    api.clock.set(Date.now());
+    const account = await accountWithTotp(api);
+    await services.router.dispatch('login.start', { email: account.email, password: account.password });
+    const verified = await services.router.dispatch('login.verify', {
+      factorId: account.totpFactorId,
+      code: await totpCode(account.totpSecret, api),
+      trustDevice: false,
+    });
+    expect(verified.ok).toBe(true);
+
+    const page = await browser.newPage({ viewport: { width: 1100, height: 820 }, colorScheme: 'light' });
+    page.setDefaultTimeout(10_000);
+    // Everything main sends the page, to prove the ticket is not among it.
+    const frames: string[] = [];
+    page.on('websocket', (socket) =>
+      socket.on('framereceived', ({ payload }) => frames.push(String(payload))),
+    );
+    await page.goto(host.url);
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Open Modeler' }).isVisible(), polling)
+      .toBe(true);
+    expect(await page.getByRole('button', { name: 'Open MyWEM' }).isVisible()).toBe(true);
+    await reached(page, 'My details', 'my-details');
+
+    await page.getByRole('button', { name: 'Open MyWEM' }).click();
+    await expect
+      .poll(() => page.getByText('MyWEM is opening in your web browser.').isVisible(), polling)
+      .toBe(true);
+    expect(openedExternally).toHaveLength(1);
+    const opened = new URL(openedExternally[0]!);
+    expect(opened.pathname).toBe('/portal/handoff');
+    expect(opened.searchParams.get('client')).toBe('mywem');
+    const ticket = opened.searchParams.get('ticket')!;
+    expect(ticket.length).toBeGreaterThan(40);
+    const shown = await page.content();
+    for (const secret of [ticket, ticket.split('.')[1]!, openedExternally[0]!]) {
+      expect(shown).not.toContain(secret);
+      expect(frames.join('\n')).not.toContain(secret);
+    }
+
+    // Removed by an operator since the page was opened: said plainly, and the button goes.
+    await api.api.clients.remove('wem-modeler');
+    await page.getByRole('button', { name: 'Open Modeler' }).click();
+    await expect
+      .poll(() => page.getByText('Modeler is no longer available to open from here.').isVisible(), polling)
+      .toBe(true);
+    await expect.poll(() => page.getByRole('button', { name: 'Open Modeler' }).count(), polling).toBe(0);
+    expect(openedExternally).toHaveLength(1);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.close();
+    await api.api.clients.remove('mywem');
   });
 });

@@ -17,6 +17,7 @@ type AccountChannel = Exclude<
   | `login.${string}`
   | `password.${string}`
   | LifecycleChannel
+  | `apps.${string}`
 >;
 
 export interface AccountDeps {

@@ -11,6 +11,7 @@ import { activeFactors } from '../mfa/use-me';
 import { ProfileEditor } from './profile-editor';
 import { SignOutButton } from './sign-out-button';
 import { TrustedDevices } from './trusted-devices';
+import { WemApps } from './wem-apps';
 import { useOnline } from '../../lib/connectivity';
 
 type Cached = NonNullable<IpcResponse<'me.cached'>>;
@@ -168,6 +169,7 @@ export function MyDetailsScreen({
           </div>
         </>
       ) : null}
+      {shown ? <WemApps /> : null}
       <SignOutButton onSignedOut={onSignedOut} />
     </Card>
   );
