@@ -352,8 +352,9 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
     devices: mfa.devices,
   });
   mfaRoutes(app, context, mfa);
+  const resets = new PasswordResets(context, mfa.flows, mfa.challenges, sessions, mfa.devices, guard);
   lifecycleRoutes(app, {
-    resets: new PasswordResets(context, mfa.flows, mfa.challenges, sessions, mfa.devices, guard),
+    resets,
     changes,
     deletion,
     sessions,
@@ -377,6 +378,9 @@ export async function buildApp(options: AppOptions): Promise<AccountApi> {
     stepUp: mfa.stepUp,
     sessions,
     devices: mfa.devices,
+    resets,
+    changes,
+    deletion,
     version: process.env.npm_package_version ?? '',
   });
   // A deleted account leaves no provider session, grant or token behind (docs/security.md 70).

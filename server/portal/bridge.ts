@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { messageOf } from '../../common/contract/errors';
+import { messageOf, type ErrorCode } from '../../common/contract/errors';
+import { tokenFromPastedLink } from '../../common/domain/mail-links';
 import { activationResendRequest, loginRequest, signupRequest } from '../../common/contract/http';
 import { ipcChannels, ipcError, type IpcChannel, type IpcResponse } from '../../common/contract/ipc';
 import { myDetails } from '../accounts/me';
@@ -20,7 +21,12 @@ import type { PortalServices } from './portal-services';
 /** A refusal the desktop app's main process would give (not an API error code). */
 class PortalRefusal extends Error {
   constructor(
-    readonly code: 'forbidden_sender' | 'not_available' | 'no_login_in_progress' | 'validation_failed',
+    readonly code:
+      | 'forbidden_sender'
+      | 'not_available'
+      | 'no_login_in_progress'
+      | 'no_reset_in_progress'
+      | 'validation_failed',
     readonly fields?: Record<string, string>,
   ) {
     super(code);
@@ -38,6 +44,9 @@ type Handler<C extends IpcChannel> = (
   call: Call,
 ) => Promise<IpcResponse<C>>;
 type Handlers = { [C in IpcChannel]?: Handler<C> };
+
+/** Codes after which a reset link can do nothing more: the resetId cookie goes too. */
+const resetEndedCodes = new Set(['reset_invalid', 'reset_expired', 'reset_used', 'too_many_attempts']);
 
 /** Codes after which the API has forgotten the login: the loginId cookie goes too. */
 const loginEndedCodes = new Set(['login_expired', 'login_not_found', 'too_many_attempts']);
@@ -66,6 +75,20 @@ export function portalBridge(app: ApiInstance, s: PortalServices): void {
     const loginId = readCookie(call.request, cookies.login);
     if (!loginId) throw new PortalRefusal('no_login_in_progress');
     return loginId;
+  }
+
+  function pendingReset(call: Call): string {
+    const resetId = readCookie(call.request, cookies.reset);
+    if (!resetId) throw new PortalRefusal('no_reset_in_progress');
+    return resetId;
+  }
+
+  function dropResetOn(call: Call) {
+    return (error: unknown): never => {
+      if (error instanceof ApiError && resetEndedCodes.has(error.code))
+        clearCookie(call.reply, cookies.reset, secure);
+      throw error;
+    };
   }
 
   function dropLoginOn(call: Call) {
@@ -136,8 +159,64 @@ export function portalBridge(app: ApiInstance, s: PortalServices): void {
     },
 
     'activation.activate': async ({ input, password }, call) => {
-      await s.activation.activate(activationTokenFrom(input), password, call.ip);
+      await s.activation.activate(linkToken(input, 'activate', 'activation_invalid'), password, call.ip);
       return { status: 'activated' as const };
+    },
+
+    // Forgot password (docs/api.md "Account lifecycle"): the link opens a factor step; its resetId lives
+    // in an HttpOnly cookie like a loginId, and no answer carries it.
+    'password.forgot': async ({ email }, call) => {
+      await s.resets.request(email, call.ip);
+      return { status: 'reset_sent' as const };
+    },
+
+    'password.openReset': async ({ input }, call) => {
+      const started = await s.resets.verify(linkToken(input, 'reset-password', 'reset_invalid'));
+      setCookie(call.reply, cookies.reset, started.resetId, { secure });
+      return { expiresAt: started.expiresAt, factors: started.factors };
+    },
+
+    'password.challenge': async ({ factorId }, call) =>
+      s.resets.challenge(pendingReset(call), factorId, call.ip).catch(dropResetOn(call)),
+
+    'password.verify': async ({ factorId, code }, call) => {
+      await s.resets.verifyFactor(pendingReset(call), factorId, code, call.ip).catch(dropResetOn(call));
+      return { verified: true as const };
+    },
+
+    'password.completeReset': async ({ password }, call) => {
+      await s.resets.complete(pendingReset(call), password, call.ip).catch(dropResetOn(call));
+      // Every session and trusted device of the account ended: this browser's cookies go with them.
+      for (const cookie of s.clearAll()) appendCookie(call.reply, cookie);
+      return {};
+    },
+
+    'password.cancelReset': async (_payload, call) => {
+      clearCookie(call.reply, cookies.reset, secure);
+      return {};
+    },
+
+    'me.update': async (changes, call) => s.changes.updateProfile(await session(call), changes),
+
+    'me.changePassword': async ({ currentPassword, newPassword }, call) => {
+      await s.changes.changePassword(await session(call), currentPassword, newPassword, call.ip);
+      // This session stays; every trusted device ended, this browser's too.
+      clearCookie(call.reply, cookies.trusted, secure);
+      return {};
+    },
+
+    'me.changeEmail': async ({ newEmail, password }, call) => {
+      await s.changes.requestEmailChange(await session(call), newEmail, password, call.ip);
+      return { status: 'verification_sent' as const };
+    },
+
+    'me.confirmEmail': async ({ input }, call) =>
+      s.changes.confirmEmailChange(linkToken(input, 'confirm-email', 'email_change_invalid'), call.ip),
+
+    'me.delete': async ({ password }, call) => {
+      await s.deletion.deleteOwn(await session(call), password, call.ip);
+      for (const cookie of s.clearAll()) appendCookie(call.reply, cookie);
+      return {};
     },
 
     'login.start': async ({ email, password }, call) => {
@@ -318,16 +397,11 @@ function envelopeError(error: unknown, request: FastifyRequest) {
 }
 
 /** An activation link as pasted from the mail, or its bare token -> the token (as the desktop app reads it). */
-function activationTokenFrom(input: string): string {
-  const text = input.trim();
-  if (!/^[a-z][a-z0-9+.-]*:/i.test(text)) return text;
-  try {
-    const token = new URL(text).searchParams.get('token');
-    if (token) return token;
-  } catch {
-    // Not a URL: refused below.
-  }
-  throw new ApiError('activation_invalid');
+/** The token of a pasted mail link (common/domain/mail-links.ts), or the contract's `invalid` code. */
+function linkToken(input: string, action: string, invalid: ErrorCode): string {
+  const token = tokenFromPastedLink(input, action);
+  if (token === undefined) throw new ApiError(invalid);
+  return token;
 }
 
 /** How the browser is listed among trusted devices: its family and system, from the User-Agent. */

@@ -13,6 +13,8 @@ export interface PortalCookieNames {
   login: string;
   /** Set when a relying party demands a fresh factor: the next password step ignores the trusted cookie. */
   fresh: string;
+  /** A password reset opened from its mailed link, until the new password is set: its resetId. */
+  reset: string;
 }
 
 export const languageCookie = 'wem_lang';
@@ -24,6 +26,7 @@ export function portalCookieNames(publicUrl: string): PortalCookieNames {
     trusted: `${prefix}wem_trusted`,
     login: `${prefix}wem_login`,
     fresh: `${prefix}wem_fresh`,
+    reset: `${prefix}wem_reset`,
   };
 }
 

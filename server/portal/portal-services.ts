@@ -1,4 +1,7 @@
+import type { AccountChanges } from '../accounts/account-changes';
+import type { AccountDeletion } from '../accounts/account-deletion';
 import type { ActivationService } from '../accounts/activation';
+import type { PasswordResets } from '../accounts/password-reset';
 import { accountStore } from '../accounts/account-store';
 import type { SignupService } from '../accounts/signup';
 import type { ServerContext } from '../context';
@@ -19,6 +22,9 @@ export interface PortalServiceParts {
   stepUp: StepUp;
   sessions: Sessions;
   devices: TrustedDevices;
+  resets: PasswordResets;
+  changes: AccountChanges;
+  deletion: AccountDeletion;
   version: string;
 }
 
@@ -37,6 +43,9 @@ export class PortalServices {
   readonly stepUp: StepUp;
   readonly sessions: Sessions;
   readonly devices: TrustedDevices;
+  readonly resets: PasswordResets;
+  readonly changes: AccountChanges;
+  readonly deletion: AccountDeletion;
   readonly version: string;
 
   constructor(
@@ -54,6 +63,9 @@ export class PortalServices {
       stepUp: this.stepUp,
       sessions: this.sessions,
       devices: this.devices,
+      resets: this.resets,
+      changes: this.changes,
+      deletion: this.deletion,
       version: this.version,
     } = parts);
   }
@@ -90,7 +102,13 @@ export class PortalServices {
         });
       });
     }
-    return [this.cookies.session, this.cookies.trusted, this.cookies.login, this.cookies.fresh].map((name) =>
+    return this.clearAll();
+  }
+
+  /** Set-Cookie values that clear every portal cookie of this browser. */
+  clearAll(): string[] {
+    const { session, trusted, login, fresh, reset } = this.cookies;
+    return [session, trusted, login, fresh, reset].map((name) =>
       serializeCookie(name, '', { secure: this.secure, maxAge: 0 }),
     );
   }

@@ -9,6 +9,7 @@ import { lastCodeMailedTo, totpCode } from '../helpers/mfa';
 import { modeler } from '../helpers/portal-browser';
 import { freePort } from '../helpers/ports';
 import { activationTokenIn } from '../helpers/smtp-peer';
+import { linkTokenTo } from '../helpers/lifecycle';
 
 /**
  * The WEM Login Portal's pages in Debian's Chromium: the desktop's own renderer, served at /portal/ by
@@ -235,5 +236,58 @@ describe('the WEM Login Portal in a browser', () => {
     expect(page.url()).toBe(`${portal.url}/portal/?interaction=..%2F..%2Fv1%2Flogout`);
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it('resets a forgotten password in the browser: the mail’s page, a factor, a new password', async () => {
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+    const page = await fresh.newPage();
+    page.setDefaultTimeout(10_000);
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(`${portal.url}/portal/`);
+    await reached(page, 'Sign in');
+    await page.getByRole('button', { name: 'Forgot password?' }).click();
+    await reached(page, 'Forgot your password?');
+    await page.getByLabel('Email address').fill(email);
+    await page.getByRole('button', { name: 'Send me a link' }).click();
+    await reached(page, 'Check your mail');
+
+    // The mail's link opens a page (a GET uses nothing) whose "Continue in the browser" carries the
+    // token in the fragment only.
+    const token = await linkTokenTo(api, email, 'reset-password');
+    const linkPage = await api.request('GET', `/reset-password?token=${encodeURIComponent(token)}`);
+    const href = /href="(\/portal\/#reset-password=[^"]+)"/.exec(String(linkPage.body))?.[1];
+    expect(href).toBe(`/portal/#reset-password=${encodeURIComponent(token)}`);
+    // The person opens it in a new tab, as a link from a mail page opens.
+    const tab = await fresh.newPage();
+    tab.on('pageerror', (error) => problems.push(error.message));
+    await tab.goto(`${portal.url}${href!}`);
+    await reached(tab, 'Prove it is you');
+    expect(tab.url()).toBe(`${portal.url}/portal/`);
+    await tab.getByRole('button', { name: 'Enter the code from your app' }).click();
+    await reached(tab, 'Enter the code');
+    api.clock.advance(30_000);
+    await tab.getByRole('textbox', { name: 'Code' }).fill(await totpCode(key, api));
+    await tab.getByRole('button', { name: 'Confirm' }).click();
+    await reached(tab, 'Choose a new password');
+    await tab.getByLabel('New password', { exact: true }).fill('a brand new harbour lantern 5');
+    await tab.getByRole('button', { name: 'Set the new password' }).click();
+    await reached(tab, 'Sign in');
+    const signIn = await api.request('POST', '/v1/login', {
+      email,
+      password: 'a brand new harbour lantern 5',
+    });
+    expect(signIn.status).toBe(200);
+    // The reset signed every browser out, the journey's own too.
+    const live = await api.db
+      .selectFrom('sessions')
+      .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
+      .select('sessions.id')
+      .where('accounts.email', '=', email)
+      .where('sessions.revoked_at', 'is', null)
+      .execute();
+    expect(live).toEqual([]);
+    expect(problems).toEqual([]);
+    await fresh.close();
   });
 });

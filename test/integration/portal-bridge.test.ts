@@ -1,6 +1,7 @@
 import { generate } from 'otplib';
 import { expect, it } from 'vitest';
-import { activationTokenIn } from '../helpers/smtp-peer';
+import { activationTokenIn, linkIn } from '../helpers/smtp-peer';
+import { nextTotpCode } from '../helpers/trust';
 import { forEachDialect, uniqueEmail } from '../helpers/harness';
 import { accountWithTotp, lastCodeMailedTo } from '../helpers/mfa';
 import { PortalBrowser } from '../helpers/portal-browser';
@@ -134,5 +135,79 @@ forEachDialect('the portal bridge', (t) => {
     expect((await other.call('login.challenge', { factorId: owing.totpFactorId })).error.code).toBe(
       'no_login_in_progress',
     );
+  });
+
+  it('resets a forgotten password from the pasted link and a factor, and ends this browser’s cookies', async () => {
+    t().clock.set(Date.now());
+    const account = await accountWithTotp(t());
+    const browser = new PortalBrowser(t().api, t().config.publicUrl);
+    expect((await browser.call('password.forgot', { email: account.email })).value).toEqual({
+      status: 'reset_sent',
+    });
+    const mail = (await t().mailsTo(account.email))
+      .filter((m) => m.text.includes('/reset-password?token='))
+      .at(-1);
+    const pasted = linkIn(mail!, /https?:\/\/\S+\/reset-password\?token=\S+/);
+    // A link of another kind is refused without reaching the reset.
+    expect(
+      (await browser.call('password.openReset', { input: pasted.replace('reset-password', 'activate') }))
+        .error.code,
+    ).toBe('reset_invalid');
+    const opened = await browser.call('password.openReset', { input: pasted });
+    expect(opened.value.factors.map((f: { type: string }) => f.type)).toContain('totp');
+    // The resetId is the browser's HttpOnly cookie, never in an answer.
+    expect(JSON.stringify(opened.value)).not.toContain(browser.cookie('wem_reset')!);
+    expect(
+      (await browser.call('password.completeReset', { password: 'a new harbour lantern 7' })).error.code,
+    ).toBe('factor_required');
+    expect((await browser.call('password.challenge', { factorId: account.totpFactorId })).ok).toBe(true);
+    const proven = await browser.call('password.verify', {
+      factorId: account.totpFactorId,
+      code: await nextTotpCode(t(), account.totpSecret),
+    });
+    expect(proven.value).toEqual({ verified: true });
+    expect((await browser.call('password.completeReset', { password: 'a new harbour lantern 7' })).ok).toBe(
+      true,
+    );
+    expect(browser.cookie('wem_reset')).toBeUndefined();
+    const login = await t().request('POST', '/v1/login', {
+      email: account.email,
+      password: 'a new harbour lantern 7',
+    });
+    expect(login.status).toBe(200);
+    expect((await browser.call('password.challenge', { factorId: account.totpFactorId })).error.code).toBe(
+      'no_reset_in_progress',
+    );
+  });
+
+  it('changes the profile, the password (forgetting this trusted browser) and deletes the account', async () => {
+    t().clock.set(Date.now());
+    const account = await accountWithTotp(t());
+    const browser = new PortalBrowser(t().api, t().config.publicUrl);
+    const start = await browser.call('login.start', { email: account.email, password: account.password });
+    expect(start.value.state).toBe('mfa_required');
+    expect((await browser.call('login.challenge', { factorId: account.totpFactorId })).ok).toBe(true);
+    const verified = await browser.call('login.verify', {
+      factorId: account.totpFactorId,
+      code: await nextTotpCode(t(), account.totpSecret),
+      trustDevice: true,
+    });
+    expect(verified.value.state).toBe('authenticated');
+    expect(browser.cookie('wem_trusted')).toBeDefined();
+    const updated = await browser.call('me.update', { firstName: 'Janneke', locale: 'nl' });
+    expect(updated.value).toMatchObject({ firstName: 'Janneke', locale: 'nl' });
+    const changed = await browser.call('me.changePassword', {
+      currentPassword: account.password,
+      newPassword: 'violet harbour lantern quay 9',
+    });
+    expect(changed.ok).toBe(true);
+    expect(browser.cookie('wem_trusted')).toBeUndefined();
+    expect((await browser.call('me.get')).ok).toBe(true);
+    expect((await browser.call('me.delete', { password: 'violet harbour lantern quay 9' })).ok).toBe(true);
+    expect(browser.cookie('wem_portal')).toBeUndefined();
+    expect((await browser.call('me.get')).error.code).toBe('unauthenticated');
+    expect(
+      await t().db.selectFrom('accounts').select('id').where('email', '=', account.email).execute(),
+    ).toEqual([]);
   });
 });

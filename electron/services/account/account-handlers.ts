@@ -1,4 +1,5 @@
 import type { AnyErrorCode } from '../../../common/contract/errors';
+import { tokenFromPastedLink } from '../../../common/domain/mail-links';
 import type { IpcResponse } from '../../../common/contract/ipc';
 import type { AccountHandlers } from '../authenticator/handlers';
 import { DesktopError } from '../desktop-error';
@@ -32,20 +33,8 @@ export interface AccountDeps {
  * bare token -> the token; anything else that looks like a link is `invalid`.
  */
 export function linkTokenFrom(input: string, action: string, invalid: AnyErrorCode): string {
-  const text = input.trim();
-  if (!/^[a-z][a-z0-9+.-]*:/i.test(text)) return text;
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new DesktopError(invalid);
-  }
-  const isLink =
-    ((url.protocol === 'https:' || url.protocol === 'http:') &&
-      url.pathname.replace(/\/+$/, '').endsWith(`/${action}`)) ||
-    (url.protocol === 'wem-account:' && (url.host === action || url.pathname.replace(/^\/+/, '') === action));
-  const token = url.searchParams.get('token');
-  if (!isLink || !token) throw new DesktopError(invalid);
+  const token = tokenFromPastedLink(input, action);
+  if (token === undefined) throw new DesktopError(invalid);
   return token;
 }
 
