@@ -7,7 +7,9 @@ import {
 import { clientErrorCodes, errorCodes } from '../../../common/contract/errors';
 import { factorType } from '../../../common/contract/http';
 import { passwordProblems } from '../../../common/domain/password-policy';
-import en from './en.json';
+import enStart from './en.json';
+import enAuthenticator from './en-authenticator.json';
+import enConsent from './en-consent.json';
 import nl from './nl.json';
 import { languageFor } from './language';
 
@@ -23,6 +25,8 @@ function flatten(tree: object, prefix = ''): Map<string, string> {
   return out;
 }
 
+// English ships in parts: start-up's, and those of screens added with their chunks (index.ts).
+const en = { ...enStart, ...enAuthenticator, ...enConsent };
 const english = flatten(en);
 const dutch = flatten(nl);
 const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();

@@ -13,6 +13,16 @@ void i18n.use(initReactI18next).init({
   initAsync: false,
 });
 
+/**
+ * English texts of a screen that is not part of start-up (the local authenticator's, the portal's
+ * consent question), added when its
+ * chunk loads: start-up carries only what the first screens say (bench/, figure 6). Other languages
+ * are whole chunks of their own.
+ */
+export function addEnglish(texts: object): void {
+  i18n.addResourceBundle('en', 'translation', texts, true, false);
+}
+
 // English is the fallback and ships with start-up; other languages are chunks of their own.
 const bundles: Record<Exclude<Language, 'en'>, () => Promise<{ default: object }>> = {
   nl: () => import('./nl.json'),

@@ -1,6 +1,9 @@
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
-import en from '../../i18n/en.json';
+import enStart from '../../i18n/en.json';
+import enAuthenticator from '../../i18n/en-authenticator.json';
+
+const en = { ...enStart, ...enAuthenticator };
 import nl from '../../i18n/nl.json';
 import type { Translate } from '../../lib/errors';
 import { describeAuthError } from './auth-errors';

@@ -17,6 +17,10 @@ import { ImportPanel } from './import-panel';
 import { LockSettingsPanel, UnlockPanel } from './lock-panels';
 import { copyCode, useAuthenticator, useNow } from './use-authenticator';
 import { useOnline } from '../../lib/connectivity';
+import { addEnglish } from '../../i18n';
+import authenticatorTexts from '../../i18n/en-authenticator.json';
+
+addEnglish(authenticatorTexts);
 
 type Panel = 'add' | 'import' | 'export' | 'lock';
 const panels: Panel[] = ['add', 'import', 'export', 'lock'];

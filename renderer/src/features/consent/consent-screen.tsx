@@ -10,6 +10,10 @@ import {
   type InteractionAnswer,
   type InteractionDetails,
 } from '../../lib/portal-interaction';
+import { addEnglish } from '../../i18n';
+import consentTexts from '../../i18n/en-consent.json';
+
+addEnglish(consentTexts);
 
 /** Scopes the portal explains in words (docs/api.md "Login portal and OpenID Connect"); others show as named. */
 const knownScopes = ['openid', 'email', 'profile', 'offline_access'];
