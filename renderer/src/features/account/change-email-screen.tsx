@@ -25,7 +25,7 @@ export function ChangeEmailScreen({
   const { t } = useTranslation();
   return (
     <Privileged title={t('changeEmail.title')} onBack={onBack}>
-      {(me, stepUpNeeded) => (
+      {({ me, stepUpNeeded }) => (
         <ChangeEmailForm
           current={me.email || email}
           onBack={onBack}

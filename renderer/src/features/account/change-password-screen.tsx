@@ -15,7 +15,7 @@ export function ChangePasswordScreen({ email, onBack }: { email: string; onBack:
   const { t } = useTranslation();
   return (
     <Privileged title={t('changePassword.title')} onBack={onBack}>
-      {(me, stepUpNeeded) => (
+      {({ me, stepUpNeeded }) => (
         <ChangePasswordForm
           email={me.email || email}
           names={{ firstName: me.firstName, lastName: me.lastName }}

@@ -26,7 +26,7 @@ export function DeleteAccountScreen({
   const { t } = useTranslation();
   return (
     <Privileged title={t('deleteAccount.title')} onBack={onBack}>
-      {(me, stepUpNeeded) => (
+      {({ me, stepUpNeeded }) => (
         <DeleteForm email={me.email || email} onBack={onBack} onDeleted={onDeleted} onStepUp={stepUpNeeded} />
       )}
     </Privileged>

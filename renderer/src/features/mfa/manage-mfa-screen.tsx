@@ -1,19 +1,17 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MeResponse } from '../../../../common/contract/http';
 import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
 import { Card } from '../../components/card';
 import { invoke } from '../../lib/bridge';
-import { useCountdown } from '../../lib/countdown';
 import { useSubmit } from '../../lib/use-submit';
 import { factorListLabel } from '../login/factor-label';
 import { AddFactor, type NewFactorType } from './add-factor';
 import { FactorTypeChoice } from './factor-type-choice';
 import { RecoveryCodes } from './recovery-codes';
-import { privilegedUntil } from './privilege';
-import { StepUp } from './step-up';
-import { activeFactors, hasRecoveryCodes, useMe } from './use-me';
+import { activeFactors, hasRecoveryCodes } from './use-me';
+import { Privileged, type PrivilegedView } from '../account/privileged';
 import { useOnline } from '../../lib/connectivity';
 
 type Phase =
@@ -27,20 +25,26 @@ type Phase =
  * the last one and we show why, next to it), and make or replace recovery codes.
  */
 export function ManageMfaScreen({ email, onBack }: { email: string; onBack: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Privileged title={t('manage.title')} onBack={onBack}>
+      {(view) => <ManageMfa {...view} email={email} onBack={onBack} />}
+    </Privileged>
+  );
+}
+
+function ManageMfa({
+  me,
+  secondsLeft,
+  stepUpNeeded,
+  reload,
+  email,
+  onBack,
+}: PrivilegedView & { email: string; onBack: () => void }) {
   const online = useOnline();
   const { t } = useTranslation();
-  const { me, error, reload } = useMe();
   const [phase, setPhase] = useState<Phase>({ name: 'list' });
   const [notice, setNotice] = useState<string | undefined>();
-  const [steppedUpAt, setSteppedUpAt] = useState<number | undefined>();
-  // The server said step_up_required although our clock thought otherwise: ask, whatever the clock says.
-  const [mustStepUp, setMustStepUp] = useState(false);
-  const secondsLeft = useCountdown(privilegedUntil(me, steppedUpAt));
-  const slow = useAfter(loadingDelayMs);
-  const stepUpNeeded = () => {
-    setSteppedUpAt(undefined);
-    setMustStepUp(true);
-  };
   const label = (factor: { type: MeResponse['factors'][number]['type']; label: string }) =>
     factorListLabel(factor, (key, options) => t(key, options ?? {}));
 
@@ -52,42 +56,6 @@ export function ManageMfaScreen({ email, onBack }: { email: string; onBack: () =
     );
     if (result.ok) setPhase({ name: 'recovery', codes: 'codes' in result.value ? result.value.codes : [] });
     else if (result.error.code === 'step_up_required') stepUpNeeded();
-  }
-
-  if (!me) {
-    // Usually the details come within a blink and the step-up follows: no "Loading…" in between.
-    if (!error && !slow) return null;
-    return (
-      <Card title={t('manage.title')}>
-        {error ? (
-          <Alert tone="error">{t(`errors.${error.code}`)}</Alert>
-        ) : (
-          <p className="muted">{t('account.loading')}</p>
-        )}
-        <div className="actions">
-          <Button variant="secondary" onClick={onBack}>
-            {t('common.back')}
-          </Button>
-        </div>
-      </Card>
-    );
-  }
-
-  if (mustStepUp || secondsLeft === 0) {
-    return (
-      <Card title={t('manage.stepUpTitle')}>
-        <StepUp
-          factors={me.factors}
-
-          onVerified={() => {
-            setSteppedUpAt(Date.now());
-            setMustStepUp(false);
-            void reload();
-          }}
-          onCancel={onBack}
-        />
-      </Card>
-    );
   }
 
   if (phase.name === 'adding') {
@@ -180,19 +148,6 @@ export function ManageMfaScreen({ email, onBack }: { email: string; onBack: () =
       {hasRecovery ? <p className="muted small">{t('recovery.replaceHint')}</p> : null}
     </Card>
   );
-}
-
-/** How long the details may take before "Loading…" is shown: most answers come well within it. */
-const loadingDelayMs = 400;
-
-/** False until `ms` after the first render. */
-function useAfter(ms: number): boolean {
-  const [passed, setPassed] = useState(false);
-  useEffect(() => {
-    const timer = setTimeout(() => setPassed(true), ms);
-    return () => clearTimeout(timer);
-  }, [ms]);
-  return passed;
 }
 
 /**
