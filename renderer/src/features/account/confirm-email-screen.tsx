@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
+import { useLinkOnce } from '../../lib/use-link-once';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
@@ -23,19 +24,13 @@ export function ConfirmEmailScreen({
   const [input, setInput] = useState(token ?? '');
   const [confirmed, setConfirmed] = useState<string | undefined>();
   const { busy, error, run } = useSubmit(['input']);
-  const started = useRef<string | undefined>(undefined);
 
   async function confirm(value: string) {
     const result = await run(() => invoke('me.confirmEmail', { input: value }));
     if (result.ok) setConfirmed(result.value.email);
   }
 
-  useEffect(() => {
-    if (token && started.current !== token) {
-      started.current = token;
-      void confirm(token);
-    }
-  }, [token]);
+  useLinkOnce(token, (link) => void confirm(link));
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
+import { useLinkOnce } from '../../lib/use-link-once';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
@@ -33,7 +34,6 @@ export function ActivationScreen({ token, knownEmail, onSignIn, onResent }: Acti
   const [password, setPassword] = useState('');
   const activation = useSubmit(['input', 'password']);
   const resend = useSubmit(['email']);
-  const started = useRef<string | undefined>(undefined);
 
   async function activate(value: string, chosen?: string) {
     const result = await activation.run(
@@ -50,13 +50,10 @@ export function ActivationScreen({ token, knownEmail, onSignIn, onResent }: Acti
     else if (result.error.code === 'activation_password_required') setOutcome('choose');
   }
 
-  useEffect(() => {
-    if (token && started.current !== token) {
-      started.current = token;
-      setInput(token);
-      void activate(token);
-    }
-  }, [token]);
+  useLinkOnce(token, (link) => {
+    setInput(link);
+    void activate(link);
+  });
 
   async function askNewLink(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

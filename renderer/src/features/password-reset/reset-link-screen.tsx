@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
+import { useLinkOnce } from '../../lib/use-link-once';
 import { useTranslation } from 'react-i18next';
 import type { IpcResponse } from '../../../../common/contract/ipc';
 import { Alert } from '../../components/alert';
@@ -33,20 +34,13 @@ export function ResetLinkScreen({
   const { t } = useTranslation();
   const [input, setInput] = useState(token ?? '');
   const { busy, error, code, run } = useSubmit(['input']);
-  const started = useRef<string | undefined>(undefined);
 
   async function open(value: string) {
     const result = await run(() => invoke('password.openReset', { input: value }));
     if (result.ok) onOpened(result.value.factors);
   }
 
-  useEffect(() => {
-    if (token && started.current !== token) {
-      started.current = token;
-      void open(token);
-    }
-    // Opened once per link; `open` is the same function every render.
-  }, [token]);
+  useLinkOnce(token, (link) => void open(link));
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
