@@ -1,75 +1,25 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { IpcEvent, IpcEventPayload, IpcResult } from '../../common/contract/ipc';
-import { MemorySecretStore, listeningApi, recordingProxy, stringsIn } from '../../test/helpers/desktop';
-import type { JsonResponse, TestApi } from '../../test/helpers/harness';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { IpcEvent, IpcEventPayload } from '../../common/contract/ipc';
+import { desktopRig, stringsIn } from '../../test/helpers/desktop';
 import { uniqueEmail } from '../../test/helpers/harness';
 import { totpCode } from '../../test/helpers/mfa';
 import { linkIn } from '../../test/helpers/smtp-peer';
 import { activationTokenFrom } from './account/account-handlers';
-import { createDesktopServices, type DesktopServices } from './desktop-services';
-import { ConfSettingsStore } from './settings';
+import type { DesktopServices } from './desktop-services';
 import { trustedDeviceService } from './trusted-device-store';
 
 type Event = { [E in IpcEvent]: { event: E; payload: IpcEventPayload<E> } }[IpcEvent];
 
 describe('desktop services against a real account API', () => {
-  let api: TestApi & { url: string };
-  let proxy: Awaited<ReturnType<typeof recordingProxy>>;
-  let settingsDir: string;
-  let secrets: MemorySecretStore;
-  let events: Event[];
-  let replies: { channel: string; reply: IpcResult<unknown> }[];
-  const running: DesktopServices[] = [];
+  let events: Event[] = [];
+  const rig = desktopRig((event, payload) => events.push({ event, payload } as Event));
+  const { launch, send, value } = rig;
 
-  beforeEach(async () => {
-    api = await listeningApi();
-    proxy = await recordingProxy(api.url);
-    settingsDir = mkdtempSync(path.join(tmpdir(), 'wem-settings-'));
-    new ConfSettingsStore({ cwd: settingsDir }).update({ serverUrl: proxy.url });
-    secrets = new MemorySecretStore();
+  beforeEach(() => {
     events = [];
-    replies = [];
   });
-
-  afterEach(async () => {
-    for (const services of running.splice(0)) services.dispose();
-    await proxy.close();
-    await api.close();
-    rmSync(settingsDir, { recursive: true, force: true });
-  });
-
-  /** A fresh app start: new services over the same settings file and keychain. */
-  function launch(): DesktopServices {
-    const services = createDesktopServices({
-      settings: new ConfSettingsStore({ cwd: settingsDir }),
-      secrets,
-      version: '1.2.3',
-      deviceName: 'Jane’s laptop',
-      onEvent: (event, payload) => events.push({ event, payload } as Event),
-      now: () => api.clock.now(),
-    });
-    running.push(services);
-    return services;
-  }
-
-  async function send(services: DesktopServices, channel: string, payload: unknown = {}) {
-    const reply = await services.router.dispatch(channel, payload);
-    replies.push({ channel, reply });
-    return reply;
-  }
-
-  async function value(
-    services: DesktopServices,
-    channel: string,
-    payload: unknown = {},
-  ): Promise<JsonResponse> {
-    const reply = await send(services, channel, payload);
-    if (!reply.ok) throw new Error(`${channel} failed: ${JSON.stringify(reply.error)}`);
-    return reply.value;
-  }
 
   async function signedUpAndActive(services: DesktopServices) {
     const email = uniqueEmail('desk');
@@ -83,7 +33,7 @@ describe('desktop services against a real account API', () => {
         acceptTerms: true,
       }),
     ).toEqual({ status: 'activation_sent' });
-    const [mail] = await api.mailsTo(email);
+    const [mail] = await rig.api.mailsTo(email);
     if (!mail) throw new Error('no activation mail');
     expect(await value(services, 'activation.activate', { input: linkIn(mail) })).toEqual({
       status: 'activated',
@@ -99,7 +49,7 @@ describe('desktop services against a real account API', () => {
     const added = await value(services, 'factors.add', { type: 'totp' });
     const verified = await value(services, 'factors.verify', {
       factorId: added.factor.id,
-      code: await totpCode(added.secret, api),
+      code: await totpCode(added.secret, rig.api),
     });
     expect(verified).toMatchObject({ factor: { status: 'active' }, enrollmentComplete: true });
     return {
@@ -128,16 +78,16 @@ describe('desktop services against a real account API', () => {
     const login = await value(first, 'login.start', account.credentials);
     expect(login).toMatchObject({ state: 'mfa_required', factors: [{ id: account.factorId, type: 'totp' }] });
     expect(login).not.toHaveProperty('loginId');
-    api.clock.advance(30_000);
+    rig.api.clock.advance(30_000);
     expect(
       await value(first, 'login.verify', {
         factorId: account.factorId,
-        code: await totpCode(account.secret, api),
+        code: await totpCode(account.secret, rig.api),
         trustDevice: true,
       }),
     ).toEqual({ state: 'authenticated', trustedComputer: true });
-    const keychainKey = `${trustedDeviceService}\n${proxy.url}|${account.email.toLowerCase()}`;
-    expect([...secrets.entries.keys()]).toEqual([keychainKey]);
+    const keychainKey = `${trustedDeviceService}\n${rig.proxy.url}|${account.email.toLowerCase()}`;
+    expect([...rig.secrets.entries.keys()]).toEqual([keychainKey]);
     expect(await value(first, 'devices.list')).toMatchObject([{ name: 'Jane’s laptop' }]);
 
     // Closing the app ends the session but keeps the trust.
@@ -153,23 +103,24 @@ describe('desktop services against a real account API', () => {
 
     // Explicit logout forgets this computer here and on the server.
     expect(await value(second, 'session.logout')).toEqual({});
-    expect(secrets.entries.size).toBe(0);
-    const devices = await api.db.selectFrom('trusted_devices').select(['revoked_at']).execute();
+    expect(rig.secrets.entries.size).toBe(0);
+    const devices = await rig.api.db.selectFrom('trusted_devices').select(['revoked_at']).execute();
     expect(devices).toHaveLength(1);
     expect(devices[0]?.revoked_at).not.toBeNull();
     expect(await value(second, 'login.start', account.credentials)).toMatchObject({ state: 'mfa_required' });
 
     // docs/security.md 22: no reply carried a session token, the device token, a loginId or a TOTP secret,
     // except the enrollment secret factors.add shows once for the user's authenticator app.
-    expect(proxy.secretsSeen.size).toBeGreaterThanOrEqual(6);
-    for (const { channel, reply } of replies) {
+    expect(rig.proxy.secretsSeen.size).toBeGreaterThanOrEqual(6);
+    for (const { channel, reply } of rig.replies) {
       const allowed = channel === 'factors.add' ? account.secret : undefined;
       for (const text of stringsIn(reply))
-        for (const secret of proxy.secretsSeen) if (secret !== allowed) expect(text).not.toContain(secret);
+        for (const secret of rig.proxy.secretsSeen)
+          if (secret !== allowed) expect(text).not.toContain(secret);
     }
     // Nor did the settings file keep any of them.
-    const file = readFileSync(path.join(settingsDir, 'config.json'), 'utf8');
-    for (const secret of proxy.secretsSeen) expect(file).not.toContain(secret);
+    const file = readFileSync(path.join(rig.settingsDir, 'config.json'), 'utf8');
+    for (const secret of rig.proxy.secretsSeen) expect(file).not.toContain(secret);
   });
 
   it('refuses a malformed payload and an unknown channel before any handler runs', async () => {
@@ -178,17 +129,17 @@ describe('desktop services against a real account API', () => {
     expect(malformed).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
     const unknown = await send(services, 'session.token', {});
     expect(unknown).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
-    expect(proxy.requests).toEqual([]);
+    expect(rig.proxy.requests).toEqual([]);
     // The same payload, well formed, does reach the API.
     await send(services, 'login.start', { email: 'a@example.net', password: 'x' });
-    expect(proxy.requests).toEqual(['POST /v1/login']);
+    expect(rig.proxy.requests).toEqual(['POST /v1/login']);
   });
 
   it('says offline when the server is stopped and tells the UI that connectivity changed', async () => {
     const services = launch();
     const account = await signedUpAndActive(services);
-    await proxy.close();
-    await api.api.app.close();
+    await rig.proxy.close();
+    await rig.api.api.app.close();
     const reply = await send(services, 'login.start', account);
     expect(reply).toMatchObject({ ok: false, error: { code: 'offline' } });
     expect(events).toContainEqual({ event: 'connectivity', payload: { online: false } });
@@ -201,10 +152,10 @@ describe('desktop services against a real account API', () => {
     expect(await value(services, 'me.cached')).toBeNull();
     const me = await value(services, 'me.get');
     const devices = await value(services, 'devices.list');
-    const savedAt = new Date(api.clock.now()).toISOString();
+    const savedAt = new Date(rig.api.clock.now()).toISOString();
 
-    await proxy.close();
-    await api.api.app.close();
+    await rig.proxy.close();
+    await rig.api.api.app.close();
     expect(await send(services, 'me.get')).toMatchObject({ ok: false, error: { code: 'offline' } });
     expect(await value(services, 'me.cached')).toEqual({ me, devices, savedAt });
     expect(me).toMatchObject({ email: account.email, firstName: 'Jane' });
@@ -218,12 +169,12 @@ describe('desktop services against a real account API', () => {
     const services = launch();
     const account = await enrolledWithTotp(services);
     await value(services, 'session.logout');
-    secrets.fail('keychain_locked');
+    rig.secrets.fail('keychain_locked');
 
     const login = await value(services, 'login.start', account.credentials);
     expect(login).toMatchObject({ state: 'mfa_required' });
-    api.clock.advance(30_000);
-    const code = await totpCode(account.secret, api);
+    rig.api.clock.advance(30_000);
+    const code = await totpCode(account.secret, rig.api);
     const trusted = await send(services, 'login.verify', {
       factorId: account.factorId,
       code,
@@ -234,16 +185,16 @@ describe('desktop services against a real account API', () => {
       error: { code: 'keychain_locked', message: expect.stringMatching(/locked/i) },
     });
     expect(await value(services, 'app.status')).toMatchObject({ signedIn: false });
-    expect(await api.db.selectFrom('trusted_devices').selectAll().execute()).toHaveLength(0);
-    const file = readFileSync(path.join(settingsDir, 'config.json'), 'utf8');
-    for (const secret of proxy.secretsSeen) expect(file).not.toContain(secret);
+    expect(await rig.api.db.selectFrom('trusted_devices').selectAll().execute()).toHaveLength(0);
+    const file = readFileSync(path.join(rig.settingsDir, 'config.json'), 'utf8');
+    for (const secret of rig.proxy.secretsSeen) expect(file).not.toContain(secret);
 
     // The same code still signs in without trusting the computer.
     expect(
       await value(services, 'login.verify', { factorId: account.factorId, code, trustDevice: false }),
     ).toEqual({ state: 'authenticated', trustedComputer: false });
-    secrets.fail(undefined);
-    expect(secrets.entries.size).toBe(0);
+    rig.secrets.fail(undefined);
+    expect(rig.secrets.entries.size).toBe(0);
   });
 
   it('asks to start again when a factor is verified with no sign-in in progress', async () => {
@@ -266,7 +217,7 @@ describe('desktop services against a real account API', () => {
     return account;
   }
 
-  const challenges = () => proxy.requests.filter((line) => line.endsWith('/challenge')).length;
+  const challenges = () => rig.proxy.requests.filter((line) => line.endsWith('/challenge')).length;
 
   it('forgets a sign-in in progress when the user goes back to sign in', async () => {
     const services = launch();
@@ -285,16 +236,16 @@ describe('desktop services against a real account API', () => {
   it('drops a sign-in in progress on its own once the login’s 15 minutes are over', async () => {
     const services = launch();
     const { factorId, secret } = await waitingForFactor(services);
-    api.clock.advance(15 * 60_000 - 1000);
+    rig.api.clock.advance(15 * 60_000 - 1000);
     expect(await value(services, 'login.challenge', { factorId })).toMatchObject({ type: 'totp' });
-    api.clock.advance(1000);
+    rig.api.clock.advance(1000);
     const before = challenges();
     expect(await send(services, 'login.challenge', { factorId })).toMatchObject({
       ok: false,
       error: { code: 'login_expired' },
     });
     expect(challenges()).toBe(before);
-    const verify = { factorId, code: await totpCode(secret, api), trustDevice: false };
+    const verify = { factorId, code: await totpCode(secret, rig.api), trustDevice: false };
     expect(await send(services, 'login.verify', verify)).toMatchObject({
       ok: false,
       error: { code: 'no_login_in_progress' },
@@ -306,7 +257,7 @@ describe('desktop services against a real account API', () => {
     const info = { activationLinkValidSeconds: 48 * 3600, supportEmail: 'support@wem.io' };
     expect(await value(services, 'server.info')).toEqual(info);
     expect(await value(services, 'server.info')).toEqual(info);
-    expect(proxy.requests.filter((line) => line === 'GET /v1/info')).toHaveLength(1);
+    expect(rig.proxy.requests.filter((line) => line === 'GET /v1/info')).toHaveLength(1);
   });
 
   it('passes the API refusal through with its details', async () => {
@@ -333,7 +284,7 @@ describe('desktop services against a real account API', () => {
   it('tells the UI when the session expired on the server', async () => {
     const services = launch();
     await enrolledWithTotp(services);
-    api.clock.advance(13 * 60 * 60 * 1000);
+    rig.api.clock.advance(13 * 60 * 60 * 1000);
     const reply = await send(services, 'me.get');
     expect(reply).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
     expect(events).toContainEqual({ event: 'sessionEnded', payload: { reason: 'expired' } });
@@ -345,13 +296,15 @@ describe('desktop services against a real account API', () => {
     await enrolledWithTotp(services);
     const refused = await send(services, 'settings.update', { serverUrl: 'http://example.com' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'insecure_server_url' } });
-    expect(await value(services, 'app.status')).toMatchObject({ signedIn: true, serverUrl: proxy.url });
+    expect(await value(services, 'app.status')).toMatchObject({ signedIn: true, serverUrl: rig.proxy.url });
 
-    expect(await value(services, 'settings.update', { serverUrl: api.url, theme: 'dark' })).toMatchObject({
-      serverUrl: api.url,
-      theme: 'dark',
-    });
-    expect(await value(services, 'app.status')).toMatchObject({ signedIn: false, serverUrl: api.url });
+    expect(await value(services, 'settings.update', { serverUrl: rig.api.url, theme: 'dark' })).toMatchObject(
+      {
+        serverUrl: rig.api.url,
+        theme: 'dark',
+      },
+    );
+    expect(await value(services, 'app.status')).toMatchObject({ signedIn: false, serverUrl: rig.api.url });
     expect(events.filter((e) => e.event === 'sessionEnded')).toEqual([]);
   });
 });

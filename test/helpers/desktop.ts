@@ -1,8 +1,16 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startTestApi, type TestApi, type TestApiOptions } from './harness';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
+import type { IpcEvent, IpcResult } from '../../common/contract/ipc';
+import { createDesktopServices, type DesktopServices } from '../../electron/services/desktop-services';
+import { ConfSettingsStore } from '../../electron/services/settings';
+import { startTestApi, type JsonResponse, type TestApi, type TestApiOptions } from './harness';
+import { MemorySecretStore } from './memory-secret-store';
 
-export { MemorySecretStore } from './memory-secret-store';
+export { MemorySecretStore };
 
 /** A test API (SQLite) listening on a real loopback port, so the desktop services speak real HTTP. */
 export async function listeningApi(options: TestApiOptions = {}): Promise<TestApi & { url: string }> {
@@ -76,4 +84,89 @@ export function stringsIn(value: unknown): string[] {
   if (value !== null && typeof value === 'object')
     return Object.entries(value).flatMap(([key, item]) => [key, ...stringsIn(item)]);
   return [];
+}
+
+/**
+ * The desktop app's services against a real account API, through a recording proxy, with a settings
+ * file and a memory keychain: made fresh for each test (this registers the hooks). `launch()` is an
+ * app start over the same settings and keychain; `send` keeps every reply so a test can prove that no
+ * secret the API handed out reached the page.
+ */
+export function desktopRig(onEvent: (event: IpcEvent, payload: unknown) => void = () => undefined) {
+  let current:
+    | {
+        api: TestApi & { url: string };
+        proxy: Awaited<ReturnType<typeof recordingProxy>>;
+        settingsDir: string;
+        secrets: MemorySecretStore;
+        replies: { channel: string; reply: IpcResult<unknown> }[];
+      }
+    | undefined;
+  const running: DesktopServices[] = [];
+  const now = () => {
+    if (!current) throw new Error('the desktop rig is used outside a test');
+    return current;
+  };
+
+  beforeEach(async () => {
+    const api = await listeningApi();
+    const proxy = await recordingProxy(api.url);
+    const settingsDir = mkdtempSync(path.join(tmpdir(), 'wem-settings-'));
+    new ConfSettingsStore({ cwd: settingsDir }).update({ serverUrl: proxy.url });
+    current = { api, proxy, settingsDir, secrets: new MemorySecretStore(), replies: [] };
+  });
+
+  afterEach(async () => {
+    for (const services of running.splice(0)) services.dispose();
+    const { api, proxy, settingsDir } = now();
+    await proxy.close();
+    await api.close();
+    rmSync(settingsDir, { recursive: true, force: true });
+    current = undefined;
+  });
+
+  async function send(services: DesktopServices, channel: string, payload: unknown = {}) {
+    const reply = await services.router.dispatch(channel, payload);
+    now().replies.push({ channel, reply });
+    return reply;
+  }
+
+  return {
+    get api() {
+      return now().api;
+    },
+    get proxy() {
+      return now().proxy;
+    },
+    get settingsDir() {
+      return now().settingsDir;
+    },
+    get secrets() {
+      return now().secrets;
+    },
+    get replies() {
+      return now().replies;
+    },
+    /** A fresh app start: new services over the same settings file and keychain. */
+    launch(): DesktopServices {
+      const { api, settingsDir, secrets } = now();
+      const services = createDesktopServices({
+        settings: new ConfSettingsStore({ cwd: settingsDir }),
+        secrets,
+        version: '1.2.3',
+        deviceName: 'Jane’s laptop',
+        onEvent,
+        now: () => api.clock.now(),
+      });
+      running.push(services);
+      return services;
+    },
+    send,
+    /** The reply's value; a refusal fails the test with its error. */
+    async value(services: DesktopServices, channel: string, payload: unknown = {}): Promise<JsonResponse> {
+      const reply = await send(services, channel, payload);
+      if (!reply.ok) throw new Error(`${channel} failed: ${JSON.stringify(reply.error)}`);
+      return reply.value as JsonResponse;
+    },
+  };
 }

@@ -1,15 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { IpcResult } from '../../../common/contract/ipc';
-import { MemorySecretStore, listeningApi, recordingProxy, stringsIn } from '../../../test/helpers/desktop';
-import type { JsonResponse, TestApi } from '../../../test/helpers/harness';
+import { describe, expect, it } from 'vitest';
+import { desktopRig, stringsIn } from '../../../test/helpers/desktop';
 import { uniqueEmail } from '../../../test/helpers/harness';
 import { totpCode } from '../../../test/helpers/mfa';
 import { linkIn } from '../../../test/helpers/smtp-peer';
-import { createDesktopServices, type DesktopServices } from '../desktop-services';
-import { ConfSettingsStore } from '../settings';
+import type { DesktopServices } from '../desktop-services';
 import { trustedDeviceService } from '../trusted-device-store';
 import { linkTokenFrom } from './account-handlers';
 import { pendingResetLifetimeMs } from './pending-reset';
@@ -18,57 +12,8 @@ const password = 'violet-harbour-lantern-42';
 const newPassword = 'copper-lagoon-whistle-88';
 
 describe('account lifecycle through the desktop services, against a real account API', () => {
-  let api: TestApi & { url: string };
-  let proxy: Awaited<ReturnType<typeof recordingProxy>>;
-  let settingsDir: string;
-  let secrets: MemorySecretStore;
-  let replies: { channel: string; reply: IpcResult<unknown> }[];
-  const running: DesktopServices[] = [];
-
-  beforeEach(async () => {
-    api = await listeningApi();
-    proxy = await recordingProxy(api.url);
-    settingsDir = mkdtempSync(path.join(tmpdir(), 'wem-settings-'));
-    new ConfSettingsStore({ cwd: settingsDir }).update({ serverUrl: proxy.url });
-    secrets = new MemorySecretStore();
-    replies = [];
-  });
-
-  afterEach(async () => {
-    for (const services of running.splice(0)) services.dispose();
-    await proxy.close();
-    await api.close();
-    rmSync(settingsDir, { recursive: true, force: true });
-  });
-
-  function launch(): DesktopServices {
-    const services = createDesktopServices({
-      settings: new ConfSettingsStore({ cwd: settingsDir }),
-      secrets,
-      version: '1.2.3',
-      deviceName: 'Jane’s laptop',
-      onEvent: () => undefined,
-      now: () => api.clock.now(),
-    });
-    running.push(services);
-    return services;
-  }
-
-  async function send(services: DesktopServices, channel: string, payload: unknown = {}) {
-    const reply = await services.router.dispatch(channel, payload);
-    replies.push({ channel, reply });
-    return reply;
-  }
-
-  async function value(
-    services: DesktopServices,
-    channel: string,
-    payload: unknown = {},
-  ): Promise<JsonResponse> {
-    const reply = await send(services, channel, payload);
-    if (!reply.ok) throw new Error(`${channel} failed: ${JSON.stringify(reply.error)}`);
-    return reply.value;
-  }
+  const rig = desktopRig();
+  const { launch, send, value } = rig;
 
   async function refused(services: DesktopServices, channel: string, payload: unknown = {}) {
     const reply = await send(services, channel, payload);
@@ -77,7 +22,7 @@ describe('account lifecycle through the desktop services, against a real account
   }
 
   async function newestLink(address: string, action: string): Promise<string> {
-    const mail = (await api.mailsTo(address)).filter((m) => m.text.includes(`/${action}?token=`)).at(-1);
+    const mail = (await rig.api.mailsTo(address)).filter((m) => m.text.includes(`/${action}?token=`)).at(-1);
     if (!mail) throw new Error(`no ${action} mail to ${address}`);
     return linkIn(mail, new RegExp(`https?://\\S+/${action}\\?token=\\S+`));
   }
@@ -92,19 +37,23 @@ describe('account lifecycle through the desktop services, against a real account
       password,
       acceptTerms: true,
     });
-    const [mail] = await api.mailsTo(email);
+    const [mail] = await rig.api.mailsTo(email);
     if (!mail) throw new Error('no activation mail');
     await value(services, 'activation.activate', { input: linkIn(mail) });
     await value(services, 'login.start', { email, password });
     const added = await value(services, 'factors.add', { type: 'totp' });
     const secret = added.secret as string;
     const factorId = added.factor.id as string;
-    await value(services, 'factors.verify', { factorId, code: await totpCode(secret, api) });
+    await value(services, 'factors.verify', { factorId, code: await totpCode(secret, rig.api) });
     await value(services, 'session.logout');
-    api.clock.advance(30_000);
+    rig.api.clock.advance(30_000);
     await value(services, 'login.start', { email, password });
-    await value(services, 'login.verify', { factorId, code: await totpCode(secret, api), trustDevice: true });
-    expect(secrets.entries.size).toBe(1);
+    await value(services, 'login.verify', {
+      factorId,
+      code: await totpCode(secret, rig.api),
+      trustDevice: true,
+    });
+    expect(rig.secrets.entries.size).toBe(1);
     return { email, secret, factorId };
   }
 
@@ -117,19 +66,19 @@ describe('account lifecycle through the desktop services, against a real account
     expect(status).toMatchObject({ signedIn: true, scope: 'full' });
     const me = await value(services, 'me.get');
     if (me.session.privilegedUntil === null) {
-      api.clock.advance(30_000);
+      rig.api.clock.advance(30_000);
       await value(services, 'stepUp.verify', {
         factorId: account.factorId,
-        code: await totpCode(account.secret, api),
+        code: await totpCode(account.secret, rig.api),
       });
     }
   }
 
   function expectNoSecretInReplies(allowed: string[] = []) {
-    expect(proxy.secretsSeen.size).toBeGreaterThan(0);
-    for (const { reply } of replies)
+    expect(rig.proxy.secretsSeen.size).toBeGreaterThan(0);
+    for (const { reply } of rig.replies)
       for (const text of stringsIn(reply))
-        for (const secret of proxy.secretsSeen)
+        for (const secret of rig.proxy.secretsSeen)
           if (!allowed.includes(secret)) expect(text).not.toContain(secret);
   }
 
@@ -142,7 +91,7 @@ describe('account lifecycle through the desktop services, against a real account
       status: 'reset_sent',
     });
     expect(await value(services, 'password.forgot', { email: unknown })).toEqual({ status: 'reset_sent' });
-    expect(await api.mailsTo(unknown)).toEqual([]);
+    expect(await rig.api.mailsTo(unknown)).toEqual([]);
     const link = await newestLink(account.email, 'reset-password');
 
     // The pasted link answers only which factors to choose from: no resetId reaches the page.
@@ -161,11 +110,11 @@ describe('account lifecycle through the desktop services, against a real account
     ).toMatchObject({
       code: 'invalid_code',
     });
-    api.clock.advance(30_000);
+    rig.api.clock.advance(30_000);
     expect(
       await value(services, 'password.verify', {
         factorId: account.factorId,
-        code: await totpCode(account.secret, api),
+        code: await totpCode(account.secret, rig.api),
       }),
     ).toEqual({ verified: true });
     expect(await refused(services, 'password.completeReset', { password: 'short' })).toMatchObject({
@@ -204,7 +153,7 @@ describe('account lifecycle through the desktop services, against a real account
       password,
       acceptTerms: true,
     });
-    const [mail] = await api.mailsTo(email);
+    const [mail] = await rig.api.mailsTo(email);
     if (!mail) throw new Error('no activation mail');
     await value(services, 'activation.activate', { input: linkIn(mail) });
     await value(services, 'password.forgot', { email });
@@ -226,7 +175,7 @@ describe('account lifecycle through the desktop services, against a real account
       linkTokenFrom(`wem-account://reset-password?token=${token}`, 'reset-password', 'reset_invalid'),
     ).toBe(token);
     expect(linkTokenFrom(token, 'reset-password', 'reset_invalid')).toBe(token);
-    proxy.requests.length = 0;
+    rig.proxy.requests.length = 0;
     for (const input of [
       link.replace('/reset-password', '/activate'),
       'wem-account://confirm-email?token=x',
@@ -236,7 +185,7 @@ describe('account lifecycle through the desktop services, against a real account
         code: 'reset_invalid',
       });
     }
-    expect(proxy.requests).toEqual([]);
+    expect(rig.proxy.requests).toEqual([]);
     expect(
       await value(services, 'password.openReset', { input: `wem-account://reset-password?token=${token}` }),
     ).toMatchObject({
@@ -257,13 +206,13 @@ describe('account lifecycle through the desktop services, against a real account
     });
 
     await value(services, 'password.openReset', { input: link });
-    api.clock.advance(pendingResetLifetimeMs - 1000);
+    rig.api.clock.advance(pendingResetLifetimeMs - 1000);
     expect(
       await refused(services, 'password.verify', { factorId: account.factorId, code: '000000' }),
     ).toMatchObject({
       code: 'invalid_code',
     });
-    api.clock.advance(1000);
+    rig.api.clock.advance(1000);
     expect(
       await refused(services, 'password.verify', { factorId: account.factorId, code: '000000' }),
     ).toMatchObject({
@@ -281,10 +230,10 @@ describe('account lifecycle through the desktop services, against a real account
       code: 'no_reset_in_progress',
     });
 
-    // One link starts at most 3 factor steps (docs/api.md): a new link for the last case.
+    // One link starts at most 3 factor steps (docs/rig.api.md): a new link for the last case.
     await value(services, 'password.forgot', { email: account.email });
     await value(services, 'password.openReset', { input: await newestLink(account.email, 'reset-password') });
-    await value(services, 'settings.update', { serverUrl: api.url });
+    await value(services, 'settings.update', { serverUrl: rig.api.url });
     expect(await refused(services, 'password.completeReset', { password: newPassword })).toMatchObject({
       code: 'no_reset_in_progress',
     });
@@ -315,8 +264,8 @@ describe('account lifecycle through the desktop services, against a real account
     );
     expect(await value(services, 'app.status')).toMatchObject({ signedIn: true });
     expect(await value(services, 'me.get')).toMatchObject({ email: account.email });
-    expect(secrets.entries.size).toBe(0);
-    const devices = await api.db.selectFrom('trusted_devices').select(['revoked_at']).execute();
+    expect(rig.secrets.entries.size).toBe(0);
+    const devices = await rig.api.db.selectFrom('trusted_devices').select(['revoked_at']).execute();
     expect(devices.every((device) => device.revoked_at !== null)).toBe(true);
 
     await value(services, 'session.logout');
@@ -357,7 +306,9 @@ describe('account lifecycle through the desktop services, against a real account
     });
     expect(await value(services, 'app.status')).toMatchObject({ signedIn: true, email: newEmail });
     expect(await value(services, 'settings.get')).toMatchObject({ lastEmail: newEmail });
-    expect([...secrets.entries.keys()]).toEqual([`${trustedDeviceService}\n${proxy.url}|${newEmail}`]);
+    expect([...rig.secrets.entries.keys()]).toEqual([
+      `${trustedDeviceService}\n${rig.proxy.url}|${newEmail}`,
+    ]);
 
     // The old address signs in no more.
     await value(services, 'session.logout');
@@ -377,7 +328,7 @@ describe('account lifecycle through the desktop services, against a real account
     expect(await value(services, 'me.delete', { password })).toEqual({});
     expect(await value(services, 'app.status')).toMatchObject({ signedIn: false });
     expect(await value(services, 'settings.get')).toMatchObject({ lastEmail: null });
-    expect(secrets.entries.size).toBe(0);
+    expect(rig.secrets.entries.size).toBe(0);
     expect(await refused(services, 'me.get')).toMatchObject({ code: 'unauthenticated' });
     expect(await refused(services, 'login.start', { email: account.email, password })).toMatchObject({
       code: 'invalid_credentials',
@@ -396,8 +347,8 @@ describe('account lifecycle through the desktop services, against a real account
   it('asks for a fresh step-up before a password or address change and before deleting', async () => {
     const services = launch();
     await trustedAccount(services);
-    // Past the privileged window (10 minutes after the factor, docs/api.md) the step-up is asked again.
-    api.clock.advance(11 * 60_000);
+    // Past the privileged window (10 minutes after the factor, docs/rig.api.md) the step-up is asked again.
+    rig.api.clock.advance(11 * 60_000);
     for (const [channel, payload] of [
       ['me.changePassword', { currentPassword: password, newPassword }],
       ['me.changeEmail', { newEmail: uniqueEmail('x'), password }],
